@@ -64,8 +64,9 @@ size_t stt_segment_count(size_t frame_len, size_t mss);
 /* Write one outer packet carrying frame[off, off+len) of a frame of
  * frame_len bytes. is_last adds t->last_flags. seq = frame_len << 16 | off.
  * ip_id is t->ip_id + index (index given by caller). Returns the packet
- * length or 0 if cap is too small / off+len > frame_len. frame_len is
- * carried as given (even if inconsistent) so that impairment tools can lie. */
+ * length, or 0 if cap is too small, len > 65535 or the template's src/dst
+ * families are unset or differ. frame_len_field is carried as given, even
+ * when off+len exceeds it, so that impairment and fuzzing tools can lie. */
 size_t stt_segment_write(const struct stt_outer_tmpl *t, uint16_t frame_len_field, uint16_t off,
 			 const uint8_t *payload, size_t len, bool is_last, unsigned index,
 			 uint8_t *out, size_t cap);
@@ -76,7 +77,10 @@ size_t stt_segment_build(const struct stt_outer_tmpl *t, const uint8_t *frame, s
 
 /* One "TCP" super-packet carrying the whole frame, for TSO/GSO: seq is
  * frame_len << 16, PSH set (GSO clears it on all but the last), and the
- * checksum per csum_mode (PSEUDO for the kernel to finish). */
+ * checksum per csum_mode (PSEUDO for the kernel to finish). When the
+ * packet is too long for the IPv4 total length (or IPv6 payload length)
+ * field, 0 is written there, as Linux GSO packets show in captures;
+ * stt_outer_parse() reads 0 as "up to the end of the packet". */
 size_t stt_superpacket_build(const struct stt_outer_tmpl *t, const uint8_t *frame,
 			     size_t frame_len, uint8_t *out, size_t cap);
 

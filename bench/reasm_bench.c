@@ -1,0 +1,279 @@
+/* Reassembly benchmark.
+ *
+ * 1. Throughput of 64 KB frames (65535 bytes) cut at MSS 1448: reassembly
+ *    alone from segments prebuilt in memory, and segment + reassemble,
+ *    against memcpy of the same payload bytes into a frame buffer in the
+ *    same run; prints Gbit/s and the ratio to memcpy.
+ * 2. Adversarial orders: ns per segment for in-order, reverse and random
+ *    orders (MSS 1448 and 1-byte segments) at several frame sizes. A
+ *    constant column means no quadratic behaviour.
+ *
+ * Usage: reasm_bench [--quick] */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "stt/reasm.h"
+#include "stt/segment.h"
+
+#define NFRAMES 64
+#define FLEN 65535
+#define MSS 1448
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t rng_state = 0x1234567;
+
+static uint64_t rng(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static volatile uint64_t sink;
+static uint64_t delivered;
+
+static void on_deliver(void *ctx, const struct stt_reasm_frame *f)
+{
+	(void)ctx;
+	delivered++;
+	sink += f->data[f->len - 1]; /* touch it, as a consumer would */
+}
+
+struct pseg {
+	const uint8_t *payload;
+	size_t len;
+	uint16_t off;
+};
+
+static void outer_template(struct stt_outer_tmpl *t, enum stt_csum_mode mode)
+{
+	stt_outer_tmpl_defaults(t);
+	t->with_eth = true;
+	t->src.family = t->dst.family = 4;
+	memcpy(t->src.a, (uint8_t[]){ 192, 0, 2, 1 }, 4);
+	memcpy(t->dst.a, (uint8_t[]){ 192, 0, 2, 2 }, 4);
+	t->csum_mode = mode;
+}
+
+static struct stt_seg_in seg_for(const struct stt_outer_tmpl *t, uint32_t ack, uint16_t flen,
+				 uint16_t off, const uint8_t *p, size_t len)
+{
+	struct stt_seg_in s;
+
+	memset(&s, 0, sizeof(s));
+	s.key.src = t->src;
+	s.key.dst = t->dst;
+	s.key.dport = t->dport;
+	s.key.ack = ack;
+	s.frame_len = flen;
+	s.offset = off;
+	s.data = p;
+	s.len = len;
+	return s;
+}
+
+static double gbps(uint64_t bytes, uint64_t ns)
+{
+	return ns ? (double)bytes * 8.0 / (double)ns : 0.0;
+}
+
+static void throughput(unsigned rounds)
+{
+	static uint8_t frames[NFRAMES][FLEN];
+	static uint8_t frame_out[FLEN];
+	struct stt_outer_tmpl t;
+	struct stt_reasm_ops ops = { .deliver = on_deliver };
+	size_t nseg = stt_segment_count(FLEN, MSS), hl;
+	uint8_t *pkts;
+	struct pseg *segs;
+	size_t pkt_cap = MSS + 128;
+	uint64_t t0, ns_reasm, ns_memcpy, ns_both, bytes = (uint64_t)rounds * NFRAMES * FLEN;
+	struct stt_reasm *r;
+	uint32_t ack = 1;
+
+	outer_template(&t, STT_CSUM_MODE_FULL);
+	hl = stt_outer_hdr_len(&t);
+	pkts = malloc(NFRAMES * nseg * pkt_cap);
+	segs = malloc(NFRAMES * nseg * sizeof(*segs));
+	if (!pkts || !segs) {
+		fprintf(stderr, "reasm_bench: out of memory\n");
+		exit(1);
+	}
+	for (unsigned f = 0; f < NFRAMES; f++) {
+		for (size_t i = 0; i < FLEN; i++)
+			frames[f][i] = (uint8_t)rng();
+		for (size_t i = 0; i < nseg; i++) {
+			uint8_t *p = pkts + (f * nseg + i) * pkt_cap;
+			size_t n = stt_segment_build(&t, frames[f], FLEN, MSS, i, p, pkt_cap);
+
+			segs[f * nseg + i].payload = p + hl;
+			segs[f * nseg + i].len = n - hl;
+			segs[f * nseg + i].off = (uint16_t)(i * MSS);
+		}
+	}
+
+	/* memcpy: the same payload bytes into a frame buffer. */
+	t0 = now_ns();
+	for (unsigned rd = 0; rd < rounds; rd++) {
+		for (unsigned f = 0; f < NFRAMES; f++) {
+			for (size_t i = 0; i < nseg; i++) {
+				const struct pseg *s = &segs[f * nseg + i];
+
+				memcpy(frame_out + s->off, s->payload, s->len);
+			}
+			sink += frame_out[FLEN - 1];
+		}
+	}
+	ns_memcpy = now_ns() - t0;
+
+	r = stt_reasm_new(NULL, &ops, NULL);
+	delivered = 0;
+	t0 = now_ns();
+	for (unsigned rd = 0; rd < rounds; rd++) {
+		for (unsigned f = 0; f < NFRAMES; f++, ack++) {
+			for (size_t i = 0; i < nseg; i++) {
+				const struct pseg *s = &segs[f * nseg + i];
+				struct stt_seg_in in = seg_for(&t, ack, FLEN, s->off, s->payload, s->len);
+
+				stt_reasm_add(r, &in);
+			}
+		}
+	}
+	ns_reasm = now_ns() - t0;
+	if (delivered != (uint64_t)rounds * NFRAMES)
+		fprintf(stderr, "reasm_bench: delivered %llu of %llu frames!\n",
+			(unsigned long long)delivered, (unsigned long long)rounds * NFRAMES);
+	stt_reasm_free(r);
+
+	/* Segment (build each outer packet, with its checksum) then reassemble. */
+	r = stt_reasm_new(NULL, &ops, NULL);
+	delivered = 0;
+	t0 = now_ns();
+	for (unsigned rd = 0; rd < rounds; rd++) {
+		for (unsigned f = 0; f < NFRAMES; f++, ack++) {
+			for (size_t i = 0; i < nseg; i++) {
+				uint8_t *p = pkts; /* one packet buffer, reused */
+				size_t n = stt_segment_build(&t, frames[f], FLEN, MSS, i, p, pkt_cap);
+				struct stt_seg_in in = seg_for(&t, ack, FLEN, (uint16_t)(i * MSS), p + hl,
+							       n - hl);
+
+				stt_reasm_add(r, &in);
+			}
+		}
+	}
+	ns_both = now_ns() - t0;
+	stt_reasm_free(r);
+
+	printf("64 KB frames (%d bytes, MSS %d, %zu segments each), %u x %d frames:\n", FLEN, MSS,
+	       nseg, rounds, NFRAMES);
+	printf("  %-34s %8.2f Gbit/s\n", "memcpy of the payloads", gbps(bytes, ns_memcpy));
+	printf("  %-34s %8.2f Gbit/s  %.2fx memcpy  (%.0f ns/segment)\n", "reassembly",
+	       gbps(bytes, ns_reasm), (double)ns_memcpy / (double)ns_reasm,
+	       (double)ns_reasm / ((double)rounds * NFRAMES * nseg));
+	printf("  %-34s %8.2f Gbit/s  %.2fx memcpy\n", "segment (full csum) + reassembly",
+	       gbps(bytes, ns_both), (double)ns_memcpy / (double)ns_both);
+	free(pkts);
+	free(segs);
+}
+
+enum order { ORD_IN, ORD_REVERSE, ORD_RANDOM };
+
+static double per_segment_ns(size_t flen, size_t seg, enum order ord, unsigned min_segs)
+{
+	static uint8_t frame[FLEN];
+	static uint32_t idx[FLEN];
+	struct stt_outer_tmpl t;
+	struct stt_reasm_ops ops = { .deliver = on_deliver };
+	struct stt_reasm *r = stt_reasm_new(NULL, &ops, NULL);
+	size_t n = (flen + seg - 1) / seg;
+	unsigned reps = (unsigned)((min_segs + n - 1) / n);
+	uint64_t t0, ns;
+
+	outer_template(&t, STT_CSUM_MODE_ZERO);
+	for (size_t i = 0; i < flen; i++)
+		frame[i] = (uint8_t)rng();
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (uint32_t)(ord == ORD_REVERSE ? n - 1 - i : i);
+	if (ord == ORD_RANDOM) {
+		for (size_t i = n; i > 1; i--) {
+			size_t j = rng() % i;
+			uint32_t x = idx[i - 1];
+
+			idx[i - 1] = idx[j];
+			idx[j] = x;
+		}
+	}
+	delivered = 0;
+	t0 = now_ns();
+	for (unsigned rep = 0; rep < reps; rep++) {
+		for (size_t k = 0; k < n; k++) {
+			size_t off = (size_t)idx[k] * seg;
+			size_t len = flen - off < seg ? flen - off : seg;
+			struct stt_seg_in in = seg_for(&t, rep + 1, (uint16_t)flen, (uint16_t)off,
+						       frame + off, len);
+
+			stt_reasm_add(r, &in);
+		}
+	}
+	ns = now_ns() - t0;
+	if (delivered != reps)
+		fprintf(stderr, "reasm_bench: order test delivered %llu of %u\n",
+			(unsigned long long)delivered, reps);
+	stt_reasm_free(r);
+	return (double)ns / ((double)reps * (double)n);
+}
+
+static void orders(unsigned min_segs)
+{
+	static const size_t sizes[] = { 1024, 4096, 16384, 65535 };
+	static const struct {
+		const char *name;
+		size_t seg;
+		enum order ord;
+	} cases[] = {
+		{ "in-order, MSS 1448", 1448, ORD_IN },
+		{ "reverse, MSS 1448", 1448, ORD_REVERSE },
+		{ "random, MSS 1448", 1448, ORD_RANDOM },
+		{ "in-order, 1-byte", 1, ORD_IN },
+		{ "reverse, 1-byte", 1, ORD_REVERSE },
+		{ "random, 1-byte", 1, ORD_RANDOM },
+	};
+
+	printf("\nns per segment by arrival order and frame size (flat rows: no quadratic growth):\n");
+	printf("  %-22s", "order");
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		printf(" %9zu B", sizes[s]);
+	printf("\n");
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		printf("  %-22s", cases[c].name);
+		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+			printf(" %11.1f", per_segment_ns(sizes[s], cases[c].seg, cases[c].ord,
+							  min_segs));
+		printf("\n");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+
+	if (argc > 1 && !quick) {
+		fprintf(stderr, "usage: reasm_bench [--quick]\n");
+		return 2;
+	}
+	throughput(quick ? 4 : 40);
+	orders(quick ? 100000 : 1000000);
+	return 0;
+}

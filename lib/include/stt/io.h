@@ -1,0 +1,163 @@
+/* Packet I/O: the underlay (where STT segments go), the TAP (where inner
+ * frames come from), the host firewall rule that keeps the kernel's TCP
+ * from answering STT, and the few interface facts a tool needs.
+ *
+ * Backends behind one interface, as libpcap does it:
+ *   afpacket  Linux AF_PACKET with PACKET_VNET_HDR (TSO/GSO send of one
+ *             64 KB super-packet), PACKET_AUXDATA (checksum status), a
+ *             kernel BPF filter and batched recvmmsg/sendmmsg.
+ *   pcap      libpcap live capture + pcap_inject: portable, no offloads.
+ *             Built everywhere; the only one without STT_LINUX_IO.
+ * TAP: Linux /dev/net/tun with IFF_VNET_HDR and TUNSETOFFLOAD; elsewhere
+ * a stub that fails with a clear message. nftables: Linux only (runs the
+ * nft(8) command); elsewhere a stub.
+ *
+ * All functions that can fail return NULL or -1 and write a one-line
+ * reason (no trailing newline) into err[errlen] when err is not NULL. */
+#ifndef STT_IO_H
+#define STT_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stt/offload.h"
+#include "stt/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- interface facts ---- */
+
+/* Name of the interface holding address a (getifaddrs). Returns 0 or -1. */
+int stt_io_iface_by_addr(const struct stt_addr *a, char *name, size_t cap, char *err,
+			 size_t errlen);
+/* MAC address and MTU of an interface. Returns 0 or -1. */
+int stt_io_iface_info(const char *name, uint8_t mac[6], unsigned *mtu, char *err, size_t errlen);
+
+/* Link-layer address of a neighbour (ARP / NDP table) on interface ifname.
+ * Returns 0 and fills mac, 1 when not (yet) known, -1 on error.
+ * stt_io_neigh_solicit() makes the kernel resolve it (sends one UDP
+ * datagram to the discard port), so a later lookup can succeed. */
+int stt_io_neigh_lookup(const char *ifname, const struct stt_addr *ip, uint8_t mac[6]);
+void stt_io_neigh_solicit(const struct stt_addr *ip);
+
+/* ---- the underlay ---- */
+
+enum stt_io_backend {
+	STT_IO_AUTO = 0,  /* afpacket when built, else pcap */
+	STT_IO_AFPACKET,
+	STT_IO_PCAP,
+};
+const char *stt_io_backend_name(enum stt_io_backend b);
+/* "afpacket" / "pcap" / "auto" -> enum; -1 if unknown or not built. */
+int stt_io_backend_parse(const char *s, enum stt_io_backend *b);
+
+struct stt_underlay_config {
+	const char *ifname;
+	enum stt_io_backend backend;
+	/* Receive filter: TCP to dport addressed to local (either may be
+	 * unset: port 0 / family 0 = any). filter_extra, if not NULL, is a
+	 * pcap filter expression used instead of the built-in one. */
+	uint16_t dport;
+	struct stt_addr local;
+	const char *filter_extra;
+	bool rx;	    /* open the receive side */
+	bool tso;	    /* want stt_underlay_send_gso (PACKET_VNET_HDR) */
+	unsigned batch;	    /* receive batch size; 0 = 16 */
+};
+
+/* Status of the checksum of a received packet, as the kernel reports it. */
+enum stt_rx_csum {
+	STT_RX_CSUM_UNKNOWN = 0, /* no claim: verify it yourself */
+	STT_RX_CSUM_VALID,	 /* the kernel/NIC verified it (incl. GRO) */
+	STT_RX_CSUM_PARTIAL,	 /* locally generated, holds only the pseudo-header sum */
+};
+
+struct stt_rx_pkt {
+	const uint8_t *data; /* Ethernet frame; valid until the next receive */
+	size_t len;	     /* bytes present */
+	size_t wirelen;	     /* original length */
+	enum stt_rx_csum csum;
+	bool outgoing;	     /* our own host sent it (PACKET_OUTGOING) */
+	uint64_t ts_ns;	     /* CLOCK_MONOTONIC at receive (0 if unknown) */
+};
+
+struct stt_underlay;
+
+struct stt_underlay *stt_underlay_open(const struct stt_underlay_config *cfg, char *err,
+				       size_t errlen);
+void stt_underlay_close(struct stt_underlay *u);
+/* File descriptor to poll() for readability; -1 if none (pcap on some
+ * systems: then poll with a timeout and call recv anyway). */
+int stt_underlay_fd(const struct stt_underlay *u);
+enum stt_io_backend stt_underlay_backend(const struct stt_underlay *u);
+/* True when stt_underlay_send_gso() hands super-packets to the kernel. */
+bool stt_underlay_can_gso(const struct stt_underlay *u);
+
+/* Send one Ethernet frame as is. Returns 0 or -1 (errno kept). */
+int stt_underlay_send(struct stt_underlay *u, const uint8_t *frame, size_t len);
+/* Send several frames at once (sendmmsg where available). Returns the
+ * number sent, or -1 if none could be. */
+int stt_underlay_send_batch(struct stt_underlay *u, const uint8_t *const *frames,
+			    const size_t *lens, unsigned n);
+/* Send one super-packet (Ethernet + IP + TCP + up to 64 KB payload) with
+ * offload metadata for the kernel to segment (gso_type TCPV4/TCPV6,
+ * gso_size = payload per segment, NEEDS_CSUM with csum_start/offset of
+ * the outer TCP checksum). Fails (-1, errno EOPNOTSUPP) when
+ * !stt_underlay_can_gso(). */
+int stt_underlay_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t len,
+			  const struct stt_offload *off);
+/* Receive up to max packets without blocking. Returns the number (0 when
+ * none is waiting), or -1 on error. Data stays valid until the next call. */
+int stt_underlay_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max);
+
+struct stt_underlay_stats {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_gso_packets, tx_errors;
+	uint64_t kernel_drops; /* PACKET_STATISTICS / pcap_stats */
+};
+void stt_underlay_get_stats(struct stt_underlay *u, struct stt_underlay_stats *s);
+
+/* ---- TAP ---- */
+
+struct stt_tap;
+
+struct stt_tap_config {
+	const char *name;   /* requested name ("stt0"); NULL or "" lets the kernel pick */
+	unsigned mtu;	    /* 0 = leave the default (1500) */
+	bool offload;	    /* IFF_VNET_HDR + TUNSETOFFLOAD CSUM|TSO4|TSO6 */
+	unsigned gso_max;   /* cap super-frames (IFLA_GSO_MAX_SIZE), 0 = leave */
+	bool up;	    /* bring the link up */
+};
+
+struct stt_tap *stt_tap_open(const struct stt_tap_config *cfg, char *err, size_t errlen);
+void stt_tap_close(struct stt_tap *t); /* the device goes away with it */
+int stt_tap_fd(const struct stt_tap *t);
+const char *stt_tap_name(const struct stt_tap *t);
+bool stt_tap_has_offload(const struct stt_tap *t);
+/* Read one frame (non-blocking). Returns its length, 0 when none is
+ * waiting, -1 on error. off is filled (zeroed without offload). */
+long stt_tap_read(struct stt_tap *t, uint8_t *buf, size_t cap, struct stt_offload *off);
+/* Write one frame with its offload metadata (off may be NULL). */
+int stt_tap_write(struct stt_tap *t, const uint8_t *frame, size_t len,
+		  const struct stt_offload *off);
+
+/* ---- host firewall: keep the kernel's TCP from answering STT ---- */
+
+struct stt_nft;
+
+/* Install "drop tcp dport <port> to <local> on input" in its own table
+ * (inet sttkit_<pid>_<n>) so that several instances coexist and removal is
+ * clean. On failure returns NULL and, in err, the reason; cmd (if not
+ * NULL) gets the exact nft command a user can run by hand. */
+struct stt_nft *stt_nft_install(const struct stt_addr *local, uint16_t port, char *err,
+				size_t errlen, char *cmd, size_t cmdlen);
+/* Remove the table (and free). Safe with NULL. */
+void stt_nft_remove(struct stt_nft *n);
+const char *stt_nft_table(const struct stt_nft *n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

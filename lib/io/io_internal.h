@@ -1,0 +1,44 @@
+/* The backend interface behind struct stt_underlay (stt/io.h). */
+#ifndef STT_IO_INTERNAL_H
+#define STT_IO_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "stt/io.h"
+
+struct stt_underlay_backend_ops {
+	int (*fd)(const struct stt_underlay *u);
+	bool (*can_gso)(const struct stt_underlay *u);
+	int (*send)(struct stt_underlay *u, const uint8_t *frame, size_t len);
+	int (*send_batch)(struct stt_underlay *u, const uint8_t *const *frames, const size_t *lens,
+			  unsigned n);
+	int (*send_gso)(struct stt_underlay *u, const uint8_t *frame, size_t len,
+			const struct stt_offload *off);
+	int (*recv)(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max);
+	void (*stats)(struct stt_underlay *u, struct stt_underlay_stats *s);
+	void (*close)(struct stt_underlay *u);
+};
+
+struct stt_underlay {
+	const struct stt_underlay_backend_ops *ops;
+	enum stt_io_backend backend;
+	void *priv;
+	struct stt_underlay_stats st;
+};
+
+/* Backend constructors: fill u->ops and u->priv. Return 0 or -1 (err set). */
+int stt_afpacket_open(struct stt_underlay *u, const struct stt_underlay_config *cfg, char *err,
+		      size_t errlen);
+int stt_pcapio_open(struct stt_underlay *u, const struct stt_underlay_config *cfg, char *err,
+		    size_t errlen);
+
+/* The receive filter as a pcap expression, into buf. */
+void stt_io_filter_expr(const struct stt_underlay_config *cfg, char *buf, size_t cap);
+
+/* snprintf into err when err is not NULL. */
+void stt_io_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#define STT_IO_RX_BUF (65536 + 256) /* one GSO/GRO packet of up to 64 KB */
+
+#endif

@@ -1,0 +1,176 @@
+/* Linux TAP device with virtio_net_hdr offloads: the kernel hands us TCP
+ * super-frames of up to 64 KB (TUN_F_TSO4/TSO6) with partial checksums
+ * (TUN_F_CSUM), and takes them back the same way, re-segmenting them
+ * itself. The device is not persistent: it goes away with the fd. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "io_internal.h"
+
+struct stt_tap {
+	int fd;
+	char name[IFNAMSIZ];
+	bool offload;
+};
+
+static int set_link(const char *name, unsigned mtu, bool up, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = 0;
+
+	if (fd < 0) {
+		stt_io_err(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (mtu) {
+		ifr.ifr_mtu = (int)mtu;
+		if (ioctl(fd, SIOCSIFMTU, &ifr) < 0) {
+			stt_io_err(err, errlen, "set MTU %u on %s: %s", mtu, name, strerror(errno));
+			rc = -1;
+		}
+	}
+	if (rc == 0 && up) {
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+			stt_io_err(err, errlen, "%s: SIOCGIFFLAGS: %s", name, strerror(errno));
+			rc = -1;
+		} else {
+			ifr.ifr_flags |= IFF_UP;
+			if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
+				stt_io_err(err, errlen, "bring %s up: %s", name, strerror(errno));
+				rc = -1;
+			}
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+struct stt_tap *stt_tap_open(const struct stt_tap_config *cfg, char *err, size_t errlen)
+{
+	struct stt_tap *t = calloc(1, sizeof(*t));
+	struct ifreq ifr;
+
+	if (!t) {
+		stt_io_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (t->fd < 0) {
+		stt_io_err(err, errlen, "open /dev/net/tun: %s%s", strerror(errno),
+			   errno == EACCES || errno == EPERM ? " (needs CAP_NET_ADMIN)" : "");
+		free(t);
+		return NULL;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (cfg->offload ? IFF_VNET_HDR : 0);
+	if (cfg->name && *cfg->name) {
+		if (strlen(cfg->name) >= IFNAMSIZ) {
+			stt_io_err(err, errlen, "TAP name '%s' is longer than %d bytes", cfg->name,
+				   IFNAMSIZ - 1);
+			goto fail;
+		}
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", cfg->name);
+	}
+	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
+		stt_io_err(err, errlen, "create TAP '%s': %s", cfg->name ? cfg->name : "", strerror(errno));
+		goto fail;
+	}
+	snprintf(t->name, sizeof(t->name), "%s", ifr.ifr_name);
+	if (cfg->offload) {
+		int hsz = (int)sizeof(struct virtio_net_hdr);
+		unsigned off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+		if (ioctl(t->fd, TUNSETVNETHDRSZ, &hsz) < 0 ||
+		    (ioctl(t->fd, TUNSETOFFLOAD, off) < 0 &&
+		     ioctl(t->fd, TUNSETOFFLOAD, off & ~TUN_F_TSO_ECN) < 0)) {
+			stt_io_err(err, errlen, "TAP %s offloads: %s", t->name, strerror(errno));
+			goto fail;
+		}
+		t->offload = true;
+	}
+	if (set_link(t->name, cfg->mtu, cfg->up, err, errlen) < 0)
+		goto fail;
+	return t;
+fail:
+	close(t->fd);
+	free(t);
+	return NULL;
+}
+
+void stt_tap_close(struct stt_tap *t)
+{
+	if (!t)
+		return;
+	close(t->fd);
+	free(t);
+}
+
+int stt_tap_fd(const struct stt_tap *t)
+{
+	return t->fd;
+}
+
+const char *stt_tap_name(const struct stt_tap *t)
+{
+	return t->name;
+}
+
+bool stt_tap_has_offload(const struct stt_tap *t)
+{
+	return t->offload;
+}
+
+long stt_tap_read(struct stt_tap *t, uint8_t *buf, size_t cap, struct stt_offload *off)
+{
+	struct virtio_net_hdr vh;
+	struct iovec iov[2] = { { &vh, sizeof(vh) }, { buf, cap } };
+	ssize_t n;
+
+	memset(off, 0, sizeof(*off));
+	n = readv(t->fd, t->offload ? iov : iov + 1, t->offload ? 2 : 1);
+	if (n < 0)
+		return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -1;
+	if (t->offload) {
+		if ((size_t)n < sizeof(vh))
+			return 0;
+		n -= (ssize_t)sizeof(vh);
+		off->flags = vh.flags;
+		off->gso_type = vh.gso_type;
+		off->hdr_len = vh.hdr_len;
+		off->gso_size = vh.gso_size;
+		off->csum_start = vh.csum_start;
+		off->csum_offset = vh.csum_offset;
+	}
+	return (long)n;
+}
+
+int stt_tap_write(struct stt_tap *t, const uint8_t *frame, size_t len, const struct stt_offload *off)
+{
+	struct virtio_net_hdr vh;
+	struct iovec iov[2] = { { &vh, sizeof(vh) }, { (void *)frame, len } };
+
+	memset(&vh, 0, sizeof(vh));
+	if (off && t->offload) {
+		vh.flags = off->flags;
+		vh.gso_type = off->gso_type;
+		vh.hdr_len = off->hdr_len;
+		vh.gso_size = off->gso_size;
+		vh.csum_start = off->csum_start;
+		vh.csum_offset = off->csum_offset;
+	}
+	if (writev(t->fd, t->offload ? iov : iov + 1, t->offload ? 2 : 1) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,80 @@
+/* Internet checksums (RFC 1071).
+ *
+ * Sums are kept as big-endian 16-bit words added into a wide accumulator and
+ * folded back with end-around carry, so a running sum returned to the caller
+ * is always a valid one's complement partial sum (at most 0xffff). */
+#include <string.h>
+
+#include "stt/csum.h"
+
+/* Fold a wide accumulator into 16 bits with end-around carry. A non-zero
+ * input never folds to 0 (it becomes 0xffff instead), as in one's
+ * complement arithmetic. */
+static uint32_t fold16(uint64_t acc)
+{
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
+}
+
+uint32_t stt_csum_add(uint32_t sum, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint64_t acc = sum;
+	size_t i = 0;
+
+	/* Four words per step; the 64-bit accumulator cannot overflow for
+	 * any buffer smaller than 2^46 bytes. */
+	for (; i + 8 <= len; i += 8)
+		acc += (uint32_t)((b[i] << 8) | b[i + 1]) + (uint32_t)((b[i + 2] << 8) | b[i + 3]) +
+		       (uint32_t)((b[i + 4] << 8) | b[i + 5]) + (uint32_t)((b[i + 6] << 8) | b[i + 7]);
+	for (; i + 2 <= len; i += 2)
+		acc += (uint32_t)((b[i] << 8) | b[i + 1]);
+	if (i < len) /* odd trailing byte: padded with a zero byte on the right */
+		acc += (uint32_t)b[i] << 8;
+	return fold16(acc);
+}
+
+uint16_t stt_csum_fold(uint32_t sum)
+{
+	return (uint16_t)~fold16(sum);
+}
+
+uint32_t stt_csum_pseudo(const struct stt_addr *src, const struct stt_addr *dst, uint8_t proto,
+			 uint32_t l4_len)
+{
+	size_t alen = src->family == 6 ? 16 : 4;
+	uint64_t acc = 0;
+
+	acc += stt_csum_add(0, src->a, alen);
+	acc += stt_csum_add(0, dst->a, alen);
+	acc += proto;
+	/* IPv4 carries a 16-bit length, IPv6 a 32-bit one; summing both halves
+	 * gives the same words for lengths that fit in 16 bits, and the
+	 * generic Linux csum_tcpudp_nofold() result for the rest. */
+	acc += (l4_len >> 16) + (l4_len & 0xffff);
+	return fold16(acc);
+}
+
+uint16_t stt_csum_l4(const struct stt_addr *src, const struct stt_addr *dst, uint8_t proto,
+		     const void *seg, size_t len)
+{
+	uint32_t sum = stt_csum_pseudo(src, dst, proto, (uint32_t)len);
+
+	return stt_csum_fold(stt_csum_add(sum, seg, len));
+}
+
+/* Linux's __tcp_v4_send_check()/__tcp_v6_send_check() store
+ * ~tcp_v4_check(len, saddr, daddr, 0), i.e. ~csum_fold(pseudo sum): the
+ * folded pseudo-header sum, not complemented. fold16() of the (never zero)
+ * pseudo sum yields exactly that value in 1..0xffff. */
+uint16_t stt_csum_pseudo_only(const struct stt_addr *src, const struct stt_addr *dst,
+			      uint8_t proto, uint32_t l4_len)
+{
+	return (uint16_t)fold16(stt_csum_pseudo(src, dst, proto, l4_len));
+}
+
+uint16_t stt_csum_ipv4_hdr(const void *hdr, size_t hdr_len)
+{
+	return stt_csum_fold(stt_csum_add(0, hdr, hdr_len));
+}

@@ -1,0 +1,572 @@
+/* The STT endpoint: contexts, peers, encapsulation, decapsulation. */
+#include "stt/endpoint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "endpoint_internal.h"
+#include "stt/csum.h"
+#include "stt/cursor.h"
+#include "stt/outer.h"
+#include "stt/segment.h"
+
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define MAC_TABLE_SIZE 256 /* learned inner MACs per context */
+#define MAC_TTL_NS (300ull * 1000000000ull)
+/* Room for one outer packet: Ethernet + VLAN + IPv6 + TCP + 64 KB. */
+#define OUT_CAP (18 + 40 + 20 + 65536)
+
+struct ep_peer {
+	struct stt_addr addr;
+	uint8_t mac[6];
+	bool mac_known;
+};
+
+struct mac_entry {
+	uint8_t mac[6];
+	uint8_t peer;
+	bool used;
+	uint64_t seen_ns;
+};
+
+struct ep_context {
+	struct stt_ep_ctx_stats st;
+	uint64_t peer_mask;
+	struct mac_entry macs[MAC_TABLE_SIZE];
+};
+
+struct stt_endpoint {
+	struct stt_endpoint_config cfg;
+	struct stt_endpoint_ops ops;
+	void *ctx;
+	struct ep_peer peers[STT_EP_MAX_PEERS];
+	unsigned npeers;
+	struct ep_context ctxs[STT_EP_MAX_CONTEXTS];
+	unsigned nctxs;
+	struct stt_reasm *reasm;
+	struct stt_ep_stats st;
+	uint32_t next_frame_id;
+	uint16_t next_ip_id;
+	uint64_t now_ns;
+	uint8_t frame[STT_MAX_FRAME_LEN];
+	uint8_t out[OUT_CAP];
+	uint8_t rxbuf[STT_MAX_FRAME_LEN];
+	uint8_t split[STT_MAX_FRAME_LEN];
+};
+
+static void on_frame(void *arg, const struct stt_reasm_frame *f);
+
+struct stt_endpoint *stt_endpoint_new(const struct stt_endpoint_config *cfg,
+				      const struct stt_endpoint_ops *ops, void *ctx)
+{
+	struct stt_endpoint *ep;
+	struct stt_reasm_ops rops = { .deliver = on_frame, .drop = NULL };
+
+	if (!cfg || !ops || (cfg->local.family != 4 && cfg->local.family != 6))
+		return NULL;
+	ep = calloc(1, sizeof(*ep));
+	if (!ep)
+		return NULL;
+	ep->cfg = *cfg;
+	if (!ep->cfg.port)
+		ep->cfg.port = STT_DEFAULT_PORT;
+	if (!ep->cfg.underlay_mtu)
+		ep->cfg.underlay_mtu = 1500;
+	ep->ops = *ops;
+	ep->ctx = ctx;
+	ep->next_frame_id = cfg->seed * 2654435761u + 1;
+	ep->next_ip_id = (uint16_t)(cfg->seed >> 7);
+	ep->reasm = stt_reasm_new(&cfg->reasm, &rops, ep);
+	if (!ep->reasm) {
+		free(ep);
+		return NULL;
+	}
+	return ep;
+}
+
+void stt_endpoint_free(struct stt_endpoint *ep)
+{
+	if (!ep)
+		return;
+	stt_reasm_free(ep->reasm);
+	free(ep);
+}
+
+static int find_peer(const struct stt_endpoint *ep, const struct stt_addr *a)
+{
+	for (unsigned i = 0; i < ep->npeers; i++)
+		if (stt_addr_eq(&ep->peers[i].addr, a))
+			return (int)i;
+	return -1;
+}
+
+int stt_endpoint_add_peer(struct stt_endpoint *ep, const struct stt_addr *addr, const uint8_t *mac)
+{
+	if (ep->npeers >= STT_EP_MAX_PEERS || addr->family != ep->cfg.local.family ||
+	    find_peer(ep, addr) >= 0)
+		return -1;
+	struct ep_peer *p = &ep->peers[ep->npeers];
+	p->addr = *addr;
+	if (mac) {
+		memcpy(p->mac, mac, 6);
+		p->mac_known = true;
+	}
+	return (int)ep->npeers++;
+}
+
+int stt_endpoint_set_peer_mac(struct stt_endpoint *ep, unsigned peer, const uint8_t mac[6])
+{
+	if (peer >= ep->npeers)
+		return -1;
+	memcpy(ep->peers[peer].mac, mac, 6);
+	ep->peers[peer].mac_known = true;
+	return 0;
+}
+
+bool stt_endpoint_peer_mac_known(const struct stt_endpoint *ep, unsigned peer)
+{
+	return peer < ep->npeers && ep->peers[peer].mac_known;
+}
+
+unsigned stt_endpoint_peer_count(const struct stt_endpoint *ep)
+{
+	return ep->npeers;
+}
+
+const struct stt_addr *stt_endpoint_peer_addr(const struct stt_endpoint *ep, unsigned peer)
+{
+	return peer < ep->npeers ? &ep->peers[peer].addr : NULL;
+}
+
+static struct ep_context *ctx_by_port(struct stt_endpoint *ep, unsigned port)
+{
+	for (unsigned i = 0; i < ep->nctxs; i++)
+		if (ep->ctxs[i].st.port == port)
+			return &ep->ctxs[i];
+	return NULL;
+}
+
+static struct ep_context *ctx_by_id(struct stt_endpoint *ep, uint64_t id)
+{
+	for (unsigned i = 0; i < ep->nctxs; i++)
+		if (ep->ctxs[i].st.context_id == id)
+			return &ep->ctxs[i];
+	return NULL;
+}
+
+int stt_endpoint_add_context(struct stt_endpoint *ep, uint64_t context_id, unsigned port,
+			     uint64_t peer_mask)
+{
+	if (ep->nctxs >= STT_EP_MAX_CONTEXTS || ctx_by_id(ep, context_id) || ctx_by_port(ep, port))
+		return -1;
+	struct ep_context *c = &ep->ctxs[ep->nctxs++];
+	memset(c, 0, sizeof(*c));
+	c->st.context_id = context_id;
+	c->st.port = port;
+	c->peer_mask = peer_mask;
+	return 0;
+}
+
+/* ---- inner MAC learning: unicast to the peer behind a MAC, flood otherwise ---- */
+
+static unsigned mac_hash(const uint8_t *m)
+{
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < 6; i++)
+		h = (h ^ m[i]) * 16777619u;
+	return h % MAC_TABLE_SIZE;
+}
+
+static void mac_learn(struct stt_endpoint *ep, struct ep_context *c, const uint8_t *mac,
+		      unsigned peer)
+{
+	if (mac[0] & 1)
+		return; /* never learn a group address */
+	struct mac_entry *e = &c->macs[mac_hash(mac)];
+	memcpy(e->mac, mac, 6);
+	e->peer = (uint8_t)peer;
+	e->used = true;
+	e->seen_ns = ep->now_ns;
+}
+
+static int mac_lookup(const struct stt_endpoint *ep, const struct ep_context *c, const uint8_t *mac)
+{
+	const struct mac_entry *e = &c->macs[mac_hash(mac)];
+	if (!e->used || memcmp(e->mac, mac, 6) != 0 || ep->now_ns - e->seen_ns > MAC_TTL_NS)
+		return -1;
+	return e->peer;
+}
+
+/* ---- encapsulation ---- */
+
+static size_t seg_payload(const struct stt_endpoint *ep)
+{
+	size_t ip = ep->cfg.local.family == 6 ? 40 : 20;
+	size_t mtu = ep->cfg.underlay_mtu;
+	return mtu > ip + STT_TCP_HDR_LEN + 64 ? mtu - ip - STT_TCP_HDR_LEN : 64;
+}
+
+/* The STT frame header for an inner frame and its offload state. */
+static void fill_frame_hdr(uint64_t context_id, const uint8_t *f, size_t len,
+			   const struct stt_offload *off, struct stt_frame_hdr *h)
+{
+	struct stt_ep_inner in;
+
+	memset(h, 0, sizeof(*h));
+	h->context_id = context_id;
+	stt_ep_inner_parse(f, len, &in);
+	if (in.is_ipv4)
+		h->flags |= STT_F_IPV4;
+	if ((in.is_ipv4 || in.is_ipv6) && in.l4_proto == PROTO_TCP)
+		h->flags |= STT_F_TCP;
+	if (!off)
+		return;
+	if ((off->flags & STT_OFF_F_NEEDS_CSUM) && off->csum_start <= 255 &&
+	    (size_t)off->csum_start + off->csum_offset + 2 <= len) {
+		h->flags |= STT_F_CSUM_PARTIAL;
+		h->l4_offset = (uint8_t)off->csum_start;
+		uint8_t gso = off->gso_type & (uint8_t)~STT_OFF_GSO_ECN;
+		if (gso == STT_OFF_GSO_TCPV4 || gso == STT_OFF_GSO_TCPV6)
+			h->mss = off->gso_size;
+	} else if (off->flags & STT_OFF_F_DATA_VALID) {
+		h->flags |= STT_F_CSUM_VERIFIED;
+	}
+}
+
+/* Finish a partial inner checksum in software (when the STT header cannot
+ * say where it is: csum_start beyond 255). */
+static void finish_inner_csum(uint8_t *f, size_t len, const struct stt_offload *off)
+{
+	size_t start = off->csum_start, at = start + off->csum_offset;
+	if (start >= len || at + 2 > len)
+		return;
+	/* The field holds the pseudo-header sum: summing from csum_start with
+	 * it in place gives the full checksum. */
+	uint16_t c = stt_csum_fold(stt_csum_add(0, f + start, len - start));
+	stt_put_be16(f + at, c);
+}
+
+static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned pi,
+			struct stt_outer_tmpl *t, size_t frame_len)
+{
+	struct ep_peer *p = &ep->peers[pi];
+	size_t mss = seg_payload(ep);
+	int sent = 0;
+
+	if (!p->mac_known) {
+		ep->st.tx_no_mac++;
+		c->st.tx_drops++;
+		return 0;
+	}
+	memcpy(t->eth_dst, p->mac, 6);
+	t->dst = p->addr;
+
+	if (ep->cfg.use_gso && ep->ops.tx_gso && frame_len > mss) {
+		/* Super-packets of whole segments whose IP length fits 16 bits;
+		 * GSO advances seq and the IPv4 id per segment, we do it per
+		 * super-packet. */
+		size_t hdr = stt_outer_hdr_len(t);
+		size_t ip_part = ep->cfg.local.family == 6 ? 0 : 20;
+		size_t chunk = (65535 - ip_part - STT_TCP_HDR_LEN) / mss * mss;
+		unsigned index = 0;
+		t->csum_mode = STT_CSUM_MODE_PSEUDO;
+		for (size_t o = 0; o < frame_len; o += chunk) {
+			size_t n = frame_len - o < chunk ? frame_len - o : chunk;
+			size_t plen = stt_segment_write(t, (uint16_t)frame_len, (uint16_t)o, ep->frame + o,
+							n, o + n >= frame_len, index, ep->out, sizeof(ep->out));
+			struct stt_offload g = {
+				.flags = STT_OFF_F_NEEDS_CSUM,
+				.gso_type = ep->cfg.local.family == 6 ? STT_OFF_GSO_TCPV6 : STT_OFF_GSO_TCPV4,
+				.hdr_len = (uint16_t)hdr,
+				.gso_size = (uint16_t)mss,
+				.csum_start = (uint16_t)(hdr - STT_TCP_HDR_LEN),
+				.csum_offset = 16,
+			};
+			index += (unsigned)((n + mss - 1) / mss);
+			if (!plen || ep->ops.tx_gso(ep->ctx, pi, ep->out, plen, &g) < 0) {
+				ep->st.tx_errors++;
+				c->st.tx_drops++;
+				return sent;
+			}
+			c->st.tx_gso_packets++;
+			sent++;
+		}
+		t->ip_id = (uint16_t)(t->ip_id + index);
+		return sent;
+	}
+
+	size_t n = stt_segment_count(frame_len, mss);
+	t->csum_mode = STT_CSUM_MODE_FULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t plen = stt_segment_build(t, ep->frame, frame_len, mss, i, ep->out, sizeof(ep->out));
+		if (!plen || ep->ops.tx(ep->ctx, pi, ep->out, plen) < 0) {
+			ep->st.tx_errors++;
+			c->st.tx_drops++;
+			return sent;
+		}
+		c->st.tx_segments++;
+		sent++;
+	}
+	t->ip_id = (uint16_t)(t->ip_id + n);
+	return sent;
+}
+
+static int encap_one(struct stt_endpoint *ep, struct ep_context *c, const uint8_t *f, size_t len,
+		     const struct stt_offload *off)
+{
+	struct stt_frame_hdr h;
+	struct stt_ep_inner in;
+	struct stt_outer_tmpl t;
+	size_t frame_len;
+	int sent = 0;
+
+	fill_frame_hdr(c->st.context_id, f, len, off, &h);
+	frame_len = stt_frame_build(&h, f, len, ep->frame, sizeof(ep->frame));
+	if (!frame_len) {
+		ep->st.tx_too_long++;
+		c->st.tx_drops++;
+		return 0;
+	}
+	if (off && (off->flags & STT_OFF_F_NEEDS_CSUM) && !(h.flags & STT_F_CSUM_PARTIAL))
+		finish_inner_csum(ep->frame + STT_FRAME_HDR_LEN, len, off);
+
+	stt_ep_inner_parse(f, len, &in);
+	stt_outer_tmpl_defaults(&t);
+	t.with_eth = true;
+	memcpy(t.eth_src, ep->cfg.local_mac, 6);
+	t.src = ep->cfg.local;
+	t.ttl = ep->cfg.ttl;
+	t.tos = stt_qos_encap(&ep->cfg.qos, in.is_ipv4 || in.is_ipv6, in.tos);
+	t.sport = stt_flow_sport(f, len, ep->cfg.seed);
+	t.dport = ep->cfg.port;
+	t.ack = ep->next_frame_id++;
+	t.ip_id = ep->next_ip_id;
+
+	int dst = len >= 6 && !(f[0] & 1) ? mac_lookup(ep, c, f) : -1;
+	for (unsigned pi = 0; pi < ep->npeers; pi++) {
+		if (dst >= 0 && (unsigned)dst != pi)
+			continue;
+		if (c->peer_mask && !(c->peer_mask & (1ull << pi)))
+			continue;
+		sent += send_to_peer(ep, c, pi, &t, frame_len);
+	}
+	ep->next_ip_id = t.ip_id;
+	if (sent) {
+		c->st.tx_frames++;
+		c->st.tx_bytes += len;
+		if (h.mss)
+			c->st.tx_tso_inner++;
+	}
+	return sent;
+}
+
+struct split_ctx {
+	struct stt_endpoint *ep;
+	struct ep_context *c;
+	int sent;
+};
+
+static int encap_piece(void *arg, const uint8_t *piece, size_t len, const struct stt_offload *off)
+{
+	struct split_ctx *s = arg;
+	s->sent += encap_one(s->ep, s->c, piece, len, off);
+	return 0;
+}
+
+int stt_endpoint_encap(struct stt_endpoint *ep, unsigned port, const uint8_t *frame, size_t len,
+		       const struct stt_offload *off, uint64_t now_ns)
+{
+	struct ep_context *c = ctx_by_port(ep, port);
+
+	ep->now_ns = now_ns;
+	if (!c) {
+		ep->st.tx_no_context++;
+		return 0;
+	}
+	if (len > STT_MAX_INNER_LEN) {
+		/* A TCP super-frame from a TAP whose GSO limit exceeds what
+		 * one STT frame can carry: cut it into super-frames that fit. */
+		struct split_ctx s = { ep, c, 0 };
+		if (off && stt_ep_split_tso(frame, len, off, STT_MAX_INNER_LEN, ep->split,
+					    sizeof(ep->split), encap_piece, &s) > 0) {
+			ep->st.tx_split++;
+			return s.sent;
+		}
+		ep->st.tx_too_long++;
+		c->st.tx_drops++;
+		return 0;
+	}
+	return encap_one(ep, c, frame, len, off);
+}
+
+/* ---- decapsulation ---- */
+
+void stt_endpoint_input(struct stt_endpoint *ep, const uint8_t *pkt, size_t len,
+			enum stt_ep_rx_csum csum, uint64_t now_ns)
+{
+	struct stt_outer o;
+	const char *why = NULL;
+	enum stt_parse_status ps;
+	int pi;
+
+	ep->now_ns = now_ns;
+	ep->st.rx_packets++;
+	ps = stt_outer_parse(STT_LINK_ETHERNET, pkt, len, len, csum == STT_EP_CSUM_UNKNOWN, &o, &why);
+	if (ps == STT_PARSE_NOT_IP || ps == STT_PARSE_NOT_TCP) {
+		ep->st.rx_not_stt++;
+		return;
+	}
+	if (ps != STT_PARSE_OK) {
+		ep->st.rx_malformed++;
+		return;
+	}
+	if (!stt_addr_eq(&o.dst, &ep->cfg.local) || o.tcp.dport != ep->cfg.port) {
+		ep->st.rx_not_stt++;
+		return;
+	}
+	pi = find_peer(ep, &o.src);
+	if (pi < 0) {
+		ep->st.rx_bad_peer++;
+		return;
+	}
+	if (csum == STT_EP_CSUM_UNKNOWN) {
+		bool ok = o.csum == STT_CSUM_OK ||
+			  (o.csum == STT_CSUM_PARTIAL && ep->cfg.accept_partial_csum);
+		if (!ok) {
+			if (o.csum == STT_CSUM_UNCHECKED)
+				ep->st.rx_malformed++;
+			else
+				ep->st.rx_bad_csum++;
+			return;
+		}
+	}
+	if (!ep->peers[pi].mac_known && o.has_eth) {
+		memcpy(ep->peers[pi].mac, o.eth_src, 6);
+		ep->peers[pi].mac_known = true;
+	}
+
+	struct stt_seg_in s = {
+		.key = { .src = o.src, .dst = o.dst, .dport = o.tcp.dport, .ack = o.tcp.ack },
+		.frame_len = stt_seq_frame_len(o.tcp.seq),
+		.offset = stt_seq_offset(o.tcp.seq),
+		.data = o.payload,
+		.len = o.payload_len,
+		.ts_ns = now_ns,
+		.sport = o.tcp.sport,
+		.tcp_flags = o.tcp.flags,
+		.tos = o.tos,
+		.user = (uint16_t)pi,
+	};
+	stt_reasm_add(ep->reasm, &s);
+}
+
+/* The offload metadata the local kernel should get for a decapsulated
+ * frame: partial checksum (and GSO when the MSS says the sender had a
+ * super-frame) or "already verified". Returns false when the header's
+ * claims do not fit the inner frame. */
+static bool frame_offload(const struct stt_frame_hdr *h, const uint8_t *f, size_t len,
+			  const struct stt_ep_inner *in, struct stt_offload *off)
+{
+	memset(off, 0, sizeof(*off));
+	if (h->flags & STT_F_CSUM_PARTIAL) {
+		bool tcp = h->flags & STT_F_TCP;
+		off->flags = STT_OFF_F_NEEDS_CSUM;
+		off->csum_start = h->l4_offset;
+		off->csum_offset = tcp ? 16 : 6;
+		if ((size_t)off->csum_start + off->csum_offset + 2 > len)
+			return false;
+		if (tcp && h->mss && in->l4_off == h->l4_offset && in->tcp_hdr_len &&
+		    (in->is_ipv4 || in->is_ipv6)) {
+			size_t hdr = in->l4_off + in->tcp_hdr_len;
+			if (len > hdr + h->mss) {
+				off->gso_type = in->is_ipv4 ? STT_OFF_GSO_TCPV4 : STT_OFF_GSO_TCPV6;
+				off->gso_size = h->mss;
+				off->hdr_len = (uint16_t)hdr;
+				if (f[in->l4_off + 13] & STT_TCP_CWR)
+					off->gso_type |= STT_OFF_GSO_ECN;
+			}
+		}
+	} else if (h->flags & STT_F_CSUM_VERIFIED) {
+		off->flags = STT_OFF_F_DATA_VALID;
+	}
+	return true;
+}
+
+static void on_frame(void *arg, const struct stt_reasm_frame *f)
+{
+	struct stt_endpoint *ep = arg;
+	struct stt_frame_hdr h;
+	struct stt_ep_inner in;
+	struct stt_offload off;
+	struct ep_context *c;
+	size_t ilen;
+	uint8_t *inner = ep->rxbuf;
+
+	ep->st.rx_frames++;
+	if (stt_frame_hdr_decode(f->data, f->len, &h) < 0 || f->len < STT_FRAME_HDR_LEN + 14) {
+		ep->st.rx_bad_header++;
+		return;
+	}
+	if (h.version != 0) {
+		ep->st.rx_bad_version++;
+		return;
+	}
+	c = ctx_by_id(ep, h.context_id);
+	if (!c) {
+		ep->st.rx_unknown_context++;
+		return;
+	}
+	ilen = f->len - STT_FRAME_HDR_LEN;
+	memcpy(inner, f->data + STT_FRAME_HDR_LEN, ilen);
+	stt_ep_inner_parse(inner, ilen, &in);
+
+	if (in.is_ipv4 || in.is_ipv6) {
+		uint8_t tos;
+		if (stt_qos_decap(&ep->cfg.qos, in.tos, f->first_tos, f->any_ce, &tos) < 0) {
+			c->st.rx_ecn_drops++;
+			return;
+		}
+		if (tos != in.tos) {
+			if ((tos & 3) == 3 && (in.tos & 3) != 3)
+				c->st.rx_ce_marked++;
+			stt_ep_inner_set_tos(inner, ilen, &in, tos);
+		}
+	}
+	if (!frame_offload(&h, inner, ilen, &in, &off)) {
+		ep->st.rx_bad_header++;
+		return;
+	}
+	int pi = find_peer(ep, &f->key.src);
+	if (pi >= 0)
+		mac_learn(ep, c, inner + 6, (unsigned)pi);
+	c->st.rx_frames++;
+	c->st.rx_bytes += ilen;
+	ep->ops.deliver(ep->ctx, c->st.port, inner, ilen, &off);
+}
+
+void stt_endpoint_tick(struct stt_endpoint *ep, uint64_t now_ns)
+{
+	ep->now_ns = now_ns;
+	stt_reasm_expire(ep->reasm, now_ns);
+}
+
+void stt_endpoint_stats(const struct stt_endpoint *ep, struct stt_ep_stats *s)
+{
+	*s = ep->st;
+	s->reasm = *stt_reasm_stats(ep->reasm);
+}
+
+unsigned stt_endpoint_context_count(const struct stt_endpoint *ep)
+{
+	return ep->nctxs;
+}
+
+int stt_endpoint_context_stats(const struct stt_endpoint *ep, unsigned i,
+			       struct stt_ep_ctx_stats *s)
+{
+	if (i >= ep->nctxs)
+		return -1;
+	*s = ep->ctxs[i].st;
+	return 0;
+}

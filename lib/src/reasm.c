@@ -1,0 +1,917 @@
+/* Bounded STT reassembly (see stt/reasm.h for the policies and
+ * docs/reassembly.md for the reasoning).
+ *
+ * Layout of the state:
+ *  - frames live in a hash table keyed by (src, dst, dport, ack), with a
+ *    seeded hash so that a sender cannot aim all its keys at one bucket;
+ *  - every entry is on the age list (first-seen order: expiry pops the
+ *    head, O(1) per frame), on the LRU list and on its source's list
+ *    (both least recently given a new byte first: eviction order);
+ *  - a frame's bytes live in 2 KiB chunks allocated as bytes for them
+ *    arrive, each with its own coverage bitmap (reasm_cover.c). A segment
+ *    claiming a 64 KB frame costs only the chunks it touches, so partial
+ *    frames from a flood are cheap to hold and cheap to evict;
+ *  - a delivered frame leaves a small entry (a sample of its bytes) until
+ *    its timeout, so that late copies of its segments are absorbed as
+ *    duplicates instead of starting a frame that can only time out; a
+ *    conflicting frame leaves a poisoned entry, likewise;
+ *  - everything is charged: frame records, chunks, segment records,
+ *    samples, and source records. The hash bucket arrays (sized from the
+ *    cap at creation), the delivery buffer and the small free lists are
+ *    fixed overhead outside the cap.
+ *
+ * Eviction (when a charge would pass the cap), never touching the frame
+ * the current segment belongs to. "Oldest" means longest without a new
+ * byte, so a frame that is progressing is never the oldest for long:
+ *  0. delivered entries first, oldest first: they only absorb duplicates;
+ *  1. a "heavy" source, one holding more than 1/8 of the cap, loses its
+ *     oldest frame (the heaviest such source first): a single flooding
+ *     source pays for its own flood, even one spoofing a peer's address,
+ *     as the peer's frame in progress keeps getting younger;
+ *  2. otherwise the oldest frame overall goes. This is the case of a flood
+ *     spread over many spoofed sources: each holds a sliver, and a
+ *     per-source rule would pick the legitimate peer (whose frame in
+ *     progress is then the largest holder) as the victim every time.
+ *     Oldest-first evicts the stale partial frames of the flood while a
+ *     legitimate frame, whose segments arrive back to back, keeps moving
+ *     to the young end.
+ * tests/unit/test_reasm_props.c measures this under 10:1 floods.
+ *
+ * Callbacks must not call back into the same reassembler: the state is
+ * mid-update while they run. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stt/reasm.h"
+
+#include "reasm_cover.h"
+
+#define HEAVY_MAX 8 /* more than cap/8 each: at most 7 sources at once */
+#define CHUNK_POOL_MAX 64
+#define FRAME_POOL_MAX 32
+
+struct reasm_src;
+
+enum frame_state {
+	FRAME_LIVE = 0, /* being reassembled */
+	FRAME_POISONED, /* discarded for a conflict: refuses its key until timeout */
+	FRAME_DONE,	/* delivered: absorbs late duplicates until timeout */
+};
+
+/* A delivered frame keeps a sample of its bytes (all of the first 64, then
+ * one every 256) so that a late copy of one of its segments is recognised
+ * and absorbed instead of starting a frame that would only time out, while
+ * a new frame reusing the ack (a sender's MUST violation, but it happens)
+ * differs somewhere in the sample and replaces the entry. */
+#define DONE_HEAD 64
+#define DONE_STRIDE 256
+
+/* The lists a frame is on, each doubly linked through link[which]. */
+enum {
+	L_AGE,	/* all entries, first-seen order: expiry */
+	L_LRU,	/* all entries, least recently given a new byte first: eviction */
+	L_SRC,	/* its source's entries, same order as L_LRU */
+	L_DONE, /* FRAME_DONE entries, oldest first */
+	L__COUNT
+};
+
+struct reasm_link {
+	struct reasm_frame *prev, *next;
+};
+
+struct reasm_list {
+	struct reasm_frame *head, *tail;
+};
+
+struct reasm_frame {
+	struct reasm_frame *hnext;
+	struct reasm_link link[L__COUNT];
+	struct reasm_src *src;
+	struct stt_reasm_key key;
+	uint64_t hash;
+	uint64_t first_ts, last_ts;
+	size_t charged;
+	uint32_t have; /* bytes held */
+	uint16_t frame_len;
+	uint16_t first_sport;
+	uint8_t state; /* enum frame_state */
+	bool sport_varied, any_ce, have_first_tos;
+	uint8_t first_tos;
+	unsigned accepted, dups;
+	struct stt_seg_rec *recs;
+	unsigned nrecs, caprecs;
+	uint8_t *samples; /* FRAME_DONE */
+	size_t nsamples;
+	struct reasm_chunk *chunks[REASM_MAX_CHUNKS];
+};
+
+struct reasm_src {
+	struct reasm_src *hnext;
+	struct stt_addr addr;
+	uint64_t hash;
+	size_t mem; /* charged to this source, its own record included */
+	struct reasm_list frames; /* L_SRC */
+	int heavy_slot; /* index in r->heavy, or -1 */
+};
+
+struct stt_reasm {
+	struct stt_reasm_config cfg;
+	struct stt_reasm_ops ops;
+	void *ctx;
+	uint64_t seed;
+	struct stt_reasm_stats st;
+
+	struct reasm_frame **fbuckets;
+	struct reasm_src **sbuckets;
+	size_t nbuckets; /* power of two, for both tables */
+
+	struct reasm_list age, lru, done;
+	struct reasm_src *heavy[HEAVY_MAX];
+	size_t heavy_threshold;
+
+	struct reasm_chunk *chunk_pool;
+	unsigned chunk_pool_n;
+	struct reasm_frame *frame_pool;
+	unsigned frame_pool_n;
+
+	uint8_t *outbuf; /* STT_MAX_FRAME_LEN: multi-chunk frames are delivered from here */
+};
+
+const char *stt_drop_reason_name(enum stt_drop_reason r)
+{
+	static const char *const names[STT_DROP__COUNT] = {
+		[STT_DROP_ZERO_LEN] = "zero_len",
+		[STT_DROP_OUT_OF_RANGE] = "out_of_range",
+		[STT_DROP_LEN_MISMATCH] = "len_mismatch",
+		[STT_DROP_OVERLAP_CONFLICT] = "overlap_conflict",
+		[STT_DROP_POISONED] = "poisoned",
+		[STT_DROP_TOO_SHORT] = "too_short",
+		[STT_DROP_TIMEOUT] = "timeout",
+		[STT_DROP_EVICTED] = "evicted",
+		[STT_DROP_FLUSHED] = "flushed",
+		[STT_DROP_NOMEM] = "nomem",
+	};
+	return (unsigned)r < STT_DROP__COUNT ? names[r] : "unknown";
+}
+
+/* ---- hashing ---------------------------------------------------------- */
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t hash_addr(uint64_t h, const struct stt_addr *a)
+{
+	uint64_t w0, w1;
+
+	memcpy(&w0, a->a, 8);
+	memcpy(&w1, a->a + 8, 8);
+	h = mix64(h ^ w0 ^ ((uint64_t)a->family << 56));
+	return mix64(h ^ w1);
+}
+
+static uint64_t hash_key(const struct stt_reasm *r, const struct stt_reasm_key *k)
+{
+	uint64_t h = hash_addr(r->seed, &k->src);
+
+	h = hash_addr(h, &k->dst);
+	return mix64(h ^ ((uint64_t)k->dport << 32) ^ k->ack);
+}
+
+static bool addr_same(const struct stt_addr *x, const struct stt_addr *y)
+{
+	return x->family == y->family && memcmp(x->a, y->a, sizeof(x->a)) == 0;
+}
+
+static bool key_same(const struct stt_reasm_key *x, const struct stt_reasm_key *y)
+{
+	return x->ack == y->ack && x->dport == y->dport && addr_same(&x->src, &y->src) &&
+	       addr_same(&x->dst, &y->dst);
+}
+
+/* ---- lists ----------------------------------------------------------- */
+
+static void list_append(struct reasm_list *l, struct reasm_frame *f, int w)
+{
+	f->link[w].next = NULL;
+	f->link[w].prev = l->tail;
+	if (l->tail)
+		l->tail->link[w].next = f;
+	else
+		l->head = f;
+	l->tail = f;
+}
+
+static void list_remove(struct reasm_list *l, struct reasm_frame *f, int w)
+{
+	struct reasm_link *k = &f->link[w];
+
+	if (k->prev)
+		k->prev->link[w].next = k->next;
+	else
+		l->head = k->next;
+	if (k->next)
+		k->next->link[w].prev = k->prev;
+	else
+		l->tail = k->prev;
+	k->prev = k->next = NULL;
+}
+
+/* ---- memory: charging, sources, eviction ------------------------------ */
+
+static void heavy_update(struct stt_reasm *r, struct reasm_src *s)
+{
+	bool is_heavy = s->mem > r->heavy_threshold;
+
+	if (is_heavy && s->heavy_slot < 0) {
+		for (int i = 0; i < HEAVY_MAX; i++) {
+			if (!r->heavy[i]) {
+				r->heavy[i] = s;
+				s->heavy_slot = i;
+				return;
+			}
+		}
+	} else if (!is_heavy && s->heavy_slot >= 0) {
+		r->heavy[s->heavy_slot] = NULL;
+		s->heavy_slot = -1;
+	}
+}
+
+static void charge(struct stt_reasm *r, struct reasm_frame *f, size_t n)
+{
+	f->charged += n;
+	f->src->mem += n;
+	r->st.mem_held += n;
+	if (r->st.mem_held > r->st.mem_peak)
+		r->st.mem_peak = r->st.mem_held;
+	heavy_update(r, f->src);
+}
+
+static void uncharge(struct stt_reasm *r, struct reasm_frame *f, size_t n)
+{
+	f->charged -= n;
+	f->src->mem -= n;
+	r->st.mem_held -= n;
+	heavy_update(r, f->src);
+}
+
+static struct reasm_src *src_find(struct stt_reasm *r, const struct stt_addr *a, uint64_t h)
+{
+	for (struct reasm_src *s = r->sbuckets[h & (r->nbuckets - 1)]; s; s = s->hnext)
+		if (s->hash == h && addr_same(&s->addr, a))
+			return s;
+	return NULL;
+}
+
+/* The caller has made room for sizeof(struct reasm_src). */
+static struct reasm_src *src_get(struct stt_reasm *r, const struct stt_addr *a)
+{
+	uint64_t h = hash_addr(r->seed, a);
+	struct reasm_src *s = src_find(r, a, h);
+
+	if (s)
+		return s;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->addr = *a;
+	s->hash = h;
+	s->mem = sizeof(*s);
+	s->heavy_slot = -1;
+	r->st.mem_held += sizeof(*s);
+	if (r->st.mem_held > r->st.mem_peak)
+		r->st.mem_peak = r->st.mem_held;
+	s->hnext = r->sbuckets[h & (r->nbuckets - 1)];
+	r->sbuckets[h & (r->nbuckets - 1)] = s;
+	return s;
+}
+
+static void src_put(struct stt_reasm *r, struct reasm_src *s)
+{
+	struct reasm_src **pp = &r->sbuckets[s->hash & (r->nbuckets - 1)];
+
+	if (s->frames.head)
+		return;
+	while (*pp != s)
+		pp = &(*pp)->hnext;
+	*pp = s->hnext;
+	s->mem -= sizeof(*s);
+	r->st.mem_held -= sizeof(*s);
+	heavy_update(r, s);
+	free(s);
+}
+
+static struct reasm_chunk *chunk_get(struct stt_reasm *r)
+{
+	struct reasm_chunk *c = r->chunk_pool;
+
+	if (c) {
+		r->chunk_pool = c->u.next_free;
+		r->chunk_pool_n--;
+	} else {
+		c = malloc(sizeof(*c));
+		if (!c)
+			return NULL;
+	}
+	memset(c->u.bits, 0, sizeof(c->u.bits));
+	return c;
+}
+
+static void chunk_put(struct stt_reasm *r, struct reasm_chunk *c)
+{
+	if (r->chunk_pool_n >= CHUNK_POOL_MAX) {
+		free(c);
+		return;
+	}
+	c->u.next_free = r->chunk_pool;
+	r->chunk_pool = c;
+	r->chunk_pool_n++;
+}
+
+/* Give back a frame's bytes and records (it stays in the tables). */
+static void frame_release_data(struct stt_reasm *r, struct reasm_frame *f)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < REASM_MAX_CHUNKS; i++) {
+		if (f->chunks[i]) {
+			chunk_put(r, f->chunks[i]);
+			f->chunks[i] = NULL;
+			n += sizeof(struct reasm_chunk);
+		}
+	}
+	n += (size_t)f->caprecs * sizeof(*f->recs) + f->nsamples;
+	free(f->samples);
+	f->samples = NULL;
+	f->nsamples = 0;
+	free(f->recs);
+	f->recs = NULL;
+	f->nrecs = f->caprecs = 0;
+	uncharge(r, f, n);
+}
+
+/* Take a frame out of every table and free it. */
+static void frame_destroy(struct stt_reasm *r, struct reasm_frame *f)
+{
+	struct reasm_frame **pp = &r->fbuckets[f->hash & (r->nbuckets - 1)];
+	struct reasm_src *s = f->src;
+
+	frame_release_data(r, f);
+	while (*pp != f)
+		pp = &(*pp)->hnext;
+	*pp = f->hnext;
+	list_remove(&r->age, f, L_AGE);
+	list_remove(&r->lru, f, L_LRU);
+	list_remove(&s->frames, f, L_SRC);
+	if (f->state == FRAME_DONE)
+		list_remove(&r->done, f, L_DONE);
+
+	uncharge(r, f, f->charged);
+	if (f->state == FRAME_LIVE)
+		r->st.frames_held--;
+	src_put(r, s);
+
+	if (r->frame_pool_n < FRAME_POOL_MAX) {
+		f->hnext = r->frame_pool;
+		r->frame_pool = f;
+		r->frame_pool_n++;
+	} else {
+		free(f);
+	}
+}
+
+/* Report a frame being given up, then free it. */
+static void frame_drop(struct stt_reasm *r, struct reasm_frame *f, enum stt_drop_reason why,
+		       uint64_t now, const struct stt_seg_in *seg)
+{
+	r->st.drops[why]++;
+	if (r->ops.drop) {
+		struct stt_reasm_drop d = {
+			.reason = why,
+			.key = f->key,
+			.frame_len = f->frame_len,
+			.bytes_held = f->have,
+			.first_ts_ns = f->first_ts,
+			.ts_ns = now,
+			.nsegs = f->nrecs,
+			.segs = f->recs,
+			.seg = seg,
+		};
+		r->ops.drop(r->ctx, &d);
+	}
+	frame_destroy(r, f);
+}
+
+/* Remove a frame for expiry, eviction or flush. Poisoned and delivered
+ * entries hold no frame any more (their fate was reported), so they go
+ * silently. */
+static void frame_give_up(struct stt_reasm *r, struct reasm_frame *f, enum stt_drop_reason why,
+			  uint64_t now)
+{
+	if (f->state != FRAME_LIVE)
+		frame_destroy(r, f);
+	else
+		frame_drop(r, f, why, now, NULL);
+}
+
+static struct reasm_frame *pick_victim(struct stt_reasm *r, const struct reasm_frame *keep)
+{
+	struct reasm_src *heaviest = NULL;
+
+	/* Delivered entries are a convenience: they go before any frame. */
+	if (r->done.head && r->done.head != keep)
+		return r->done.head;
+	for (int i = 0; i < HEAVY_MAX; i++) {
+		struct reasm_src *s = r->heavy[i];
+
+		if (s && (!heaviest || s->mem > heaviest->mem))
+			heaviest = s;
+	}
+	if (heaviest) {
+		struct reasm_frame *f = heaviest->frames.head;
+
+		if (f == keep)
+			f = f->link[L_SRC].next;
+		if (f)
+			return f;
+	}
+	if (r->lru.head != keep)
+		return r->lru.head;
+	return keep ? keep->link[L_LRU].next : NULL;
+}
+
+/* Evict until n more bytes fit under the cap. False if they cannot. */
+static bool make_room(struct stt_reasm *r, size_t n, const struct reasm_frame *keep, uint64_t now)
+{
+	if (n > r->cfg.mem_cap)
+		return false;
+	while (r->st.mem_held + n > r->cfg.mem_cap) {
+		struct reasm_frame *v = pick_victim(r, keep);
+
+		if (!v)
+			return false;
+		frame_give_up(r, v, STT_DROP_EVICTED, now);
+	}
+	return true;
+}
+
+/* ---- public API ------------------------------------------------------- */
+
+static size_t pow2_at_least(size_t n)
+{
+	size_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+struct stt_reasm *stt_reasm_new(const struct stt_reasm_config *cfg, const struct stt_reasm_ops *ops,
+				void *ctx)
+{
+	struct stt_reasm *r = calloc(1, sizeof(*r));
+	size_t want;
+
+	if (!r)
+		return NULL;
+	if (cfg)
+		r->cfg = *cfg;
+	if (!r->cfg.mem_cap)
+		r->cfg.mem_cap = STT_REASM_DEFAULT_MEM_CAP;
+	if (!r->cfg.timeout_ns)
+		r->cfg.timeout_ns = STT_REASM_DEFAULT_TIMEOUT_NS;
+	if (ops)
+		r->ops = *ops;
+	r->ctx = ctx;
+	r->heavy_threshold = r->cfg.mem_cap / 8;
+	/* Not secret, but unknown to a remote sender (ASLR), which is what
+	 * keeps it from choosing keys that share a bucket. */
+	r->seed = mix64((uint64_t)(uintptr_t)r ^ ((uint64_t)(uintptr_t)&want << 29) ^
+			0x5354542d72656173ull);
+
+	/* One bucket per KiB of cap: the smallest charged frame costs more. */
+	want = r->cfg.mem_cap / 1024;
+	if (want < 64)
+		want = 64;
+	if (want > (1u << 20))
+		want = 1u << 20;
+	r->nbuckets = pow2_at_least(want);
+	r->fbuckets = calloc(r->nbuckets, sizeof(*r->fbuckets));
+	r->sbuckets = calloc(r->nbuckets, sizeof(*r->sbuckets));
+	r->outbuf = malloc(STT_MAX_FRAME_LEN);
+	if (!r->fbuckets || !r->sbuckets || !r->outbuf) {
+		stt_reasm_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void stt_reasm_free(struct stt_reasm *r)
+{
+	if (!r)
+		return;
+	if (r->fbuckets) {
+		while (r->age.head)
+			frame_destroy(r, r->age.head);
+	}
+	while (r->chunk_pool) {
+		struct reasm_chunk *c = r->chunk_pool;
+
+		r->chunk_pool = c->u.next_free;
+		free(c);
+	}
+	while (r->frame_pool) {
+		struct reasm_frame *f = r->frame_pool;
+
+		r->frame_pool = f->hnext;
+		free(f);
+	}
+	free(r->fbuckets);
+	free(r->sbuckets);
+	free(r->outbuf);
+	free(r);
+}
+
+const struct stt_reasm_stats *stt_reasm_stats(const struct stt_reasm *r)
+{
+	return &r->st;
+}
+
+static bool expired(const struct stt_reasm *r, const struct reasm_frame *f, uint64_t now)
+{
+	return now > f->first_ts && now - f->first_ts > r->cfg.timeout_ns;
+}
+
+void stt_reasm_expire(struct stt_reasm *r, uint64_t now_ns)
+{
+	/* First-seen order: the head is the oldest. If the caller's clock
+	 * went backwards, a later frame may be older; it waits for its turn
+	 * at the head, as the list order is what bounds the cost. */
+	while (r->age.head && expired(r, r->age.head, now_ns))
+		frame_give_up(r, r->age.head, STT_DROP_TIMEOUT, now_ns);
+}
+
+void stt_reasm_flush(struct stt_reasm *r, uint64_t now_ns)
+{
+	while (r->age.head)
+		frame_give_up(r, r->age.head, STT_DROP_FLUSHED, now_ns);
+}
+
+static enum stt_seg_fate seg_drop(struct stt_reasm *r, const struct stt_seg_in *s,
+				  enum stt_drop_reason why, const struct reasm_frame *f)
+{
+	r->st.drops[why]++;
+	if (r->ops.drop) {
+		struct stt_reasm_drop d = {
+			.reason = why,
+			.key = s->key,
+			.frame_len = s->frame_len,
+			.bytes_held = f ? f->have : 0,
+			.first_ts_ns = f ? f->first_ts : s->ts_ns,
+			.ts_ns = s->ts_ns,
+			.seg = s,
+		};
+		r->ops.drop(r->ctx, &d);
+	}
+	return STT_SEG_DROPPED;
+}
+
+static unsigned chunks_for(size_t len)
+{
+	return (unsigned)((len + REASM_CHUNK_SIZE - 1) >> REASM_CHUNK_SHIFT);
+}
+
+/* What a frame of this length costs when complete (records aside). */
+static size_t full_charge(uint16_t frame_len)
+{
+	return sizeof(struct reasm_frame) + sizeof(struct reasm_src) +
+	       (size_t)chunks_for(frame_len) * sizeof(struct reasm_chunk);
+}
+
+static struct reasm_frame *frame_new(struct stt_reasm *r, const struct stt_seg_in *s, uint64_t h)
+{
+	struct reasm_frame *f;
+	struct reasm_src *src;
+	size_t b = h & (r->nbuckets - 1);
+
+	/* Room for the frame record and, if it is new, the source's. */
+	if (full_charge(s->frame_len) > r->cfg.mem_cap ||
+	    !make_room(r, sizeof(*f) + sizeof(*src), NULL, s->ts_ns)) {
+		seg_drop(r, s, STT_DROP_NOMEM, NULL);
+		return NULL;
+	}
+	src = src_get(r, &s->key.src);
+	if (!src) {
+		seg_drop(r, s, STT_DROP_NOMEM, NULL);
+		return NULL;
+	}
+	if (r->frame_pool) {
+		f = r->frame_pool;
+		r->frame_pool = f->hnext;
+		r->frame_pool_n--;
+		memset(f, 0, sizeof(*f));
+	} else {
+		f = calloc(1, sizeof(*f));
+		if (!f) {
+			src_put(r, src);
+			seg_drop(r, s, STT_DROP_NOMEM, NULL);
+			return NULL;
+		}
+	}
+	f->key = s->key;
+	f->hash = h;
+	f->frame_len = s->frame_len;
+	f->first_ts = f->last_ts = s->ts_ns;
+	f->first_sport = s->sport;
+	f->src = src;
+
+	f->hnext = r->fbuckets[b];
+	r->fbuckets[b] = f;
+	list_append(&r->age, f, L_AGE);
+	list_append(&r->lru, f, L_LRU);
+	list_append(&src->frames, f, L_SRC);
+
+	charge(r, f, sizeof(*f));
+	r->st.frames_held++;
+	r->st.frames_started++;
+	return f;
+}
+
+/* Discard a frame's bytes for a conflicting overlap and keep only a small
+ * poisoned entry until its timeout. */
+static enum stt_seg_fate frame_poison(struct stt_reasm *r, struct reasm_frame *f,
+				      const struct stt_seg_in *s)
+{
+	r->st.drops[STT_DROP_OVERLAP_CONFLICT]++;
+	if (r->ops.drop) {
+		struct stt_reasm_drop d = {
+			.reason = STT_DROP_OVERLAP_CONFLICT,
+			.key = f->key,
+			.frame_len = f->frame_len,
+			.bytes_held = f->have,
+			.first_ts_ns = f->first_ts,
+			.ts_ns = s->ts_ns,
+			.nsegs = f->nrecs,
+			.segs = f->recs,
+			.seg = s,
+		};
+		r->ops.drop(r->ctx, &d);
+	}
+	frame_release_data(r, f);
+	f->state = FRAME_POISONED;
+	f->have = 0;
+	r->st.frames_held--;
+	return STT_SEG_DROPPED;
+}
+
+static size_t done_sample_count(size_t len)
+{
+	if (len <= DONE_HEAD)
+		return len;
+	return DONE_HEAD + (len - DONE_HEAD + DONE_STRIDE - 1) / DONE_STRIDE;
+}
+
+/* Turn a delivered frame into a small FRAME_DONE entry, or free it if
+ * there is no room for one. */
+static void frame_retire(struct stt_reasm *r, struct reasm_frame *f, const uint8_t *data)
+{
+	size_t n = done_sample_count(f->frame_len);
+	size_t head = f->frame_len < DONE_HEAD ? f->frame_len : DONE_HEAD;
+	uint8_t *smp = malloc(n);
+
+	if (!smp) {
+		frame_destroy(r, f);
+		return;
+	}
+	memcpy(smp, data, head);
+	for (size_t i = head, p = DONE_HEAD; p < f->frame_len; i++, p += DONE_STRIDE)
+		smp[i] = data[p];
+	frame_release_data(r, f); /* data is gone from here on */
+	if (!make_room(r, n, f, f->last_ts)) {
+		free(smp);
+		frame_destroy(r, f);
+		return;
+	}
+	f->samples = smp;
+	f->nsamples = n;
+	charge(r, f, n);
+	f->state = FRAME_DONE;
+	r->st.frames_held--;
+	list_append(&r->done, f, L_DONE);
+}
+
+/* A late segment of a delivered frame: same length and its bytes agree
+ * with every sampled byte it covers. */
+static bool done_absorbs(const struct reasm_frame *f, const struct stt_seg_in *s)
+{
+	size_t end = (size_t)s->offset + s->len, p;
+
+	if (s->frame_len != f->frame_len)
+		return false;
+	for (p = s->offset; p < end && p < DONE_HEAD; p++)
+		if (f->samples[p] != s->data[p - s->offset])
+			return false;
+	p = p < DONE_HEAD ? DONE_HEAD : p;
+	/* first sample position >= p: DONE_HEAD + k * DONE_STRIDE */
+	for (size_t k = (p - DONE_HEAD + DONE_STRIDE - 1) / DONE_STRIDE;
+	     DONE_HEAD + k * DONE_STRIDE < end; k++)
+		if (f->samples[DONE_HEAD + k] != s->data[DONE_HEAD + k * DONE_STRIDE - s->offset])
+			return false;
+	return true;
+}
+
+static void frame_deliver(struct stt_reasm *r, struct reasm_frame *f)
+{
+	unsigned n = chunks_for(f->frame_len);
+	const uint8_t *data;
+
+	if (n == 1) {
+		data = f->chunks[0]->data;
+	} else {
+		for (unsigned i = 0; i + 1 < n; i++)
+			memcpy(r->outbuf + ((size_t)i << REASM_CHUNK_SHIFT), f->chunks[i]->data,
+			       REASM_CHUNK_SIZE);
+		memcpy(r->outbuf + ((size_t)(n - 1) << REASM_CHUNK_SHIFT), f->chunks[n - 1]->data,
+		       f->frame_len - ((size_t)(n - 1) << REASM_CHUNK_SHIFT));
+		data = r->outbuf;
+	}
+	r->st.frames_delivered++;
+	r->st.bytes_delivered += f->frame_len;
+	if (r->ops.deliver) {
+		struct stt_reasm_frame out = {
+			.key = f->key,
+			.data = data,
+			.len = f->frame_len,
+			.first_ts_ns = f->first_ts,
+			.last_ts_ns = f->last_ts,
+			.nsegs = f->nrecs,
+			.segs = f->recs,
+			.accepted_segs = f->accepted,
+			.duplicate_segs = f->dups,
+			.sport_varied = f->sport_varied,
+			.any_ce = f->any_ce,
+			.have_first_tos = f->have_first_tos,
+			.first_tos = f->first_tos,
+		};
+		r->ops.deliver(r->ctx, &out);
+	}
+	frame_retire(r, f, data);
+}
+
+/* Make sure there is a slot for one more segment record. */
+static bool recs_reserve(struct stt_reasm *r, struct reasm_frame *f, const struct stt_seg_in *s)
+{
+	unsigned want;
+	struct stt_seg_rec *n;
+
+	if (f->nrecs < f->caprecs)
+		return true;
+	if (f->caprecs) {
+		want = f->caprecs * 2;
+	} else {
+		/* Guess the segment count from the first segment's size. */
+		want = (unsigned)(f->frame_len / s->len) + 2;
+		if (want > 64)
+			want = 64;
+	}
+	if (!make_room(r, (size_t)(want - f->caprecs) * sizeof(*n), f, s->ts_ns))
+		return false;
+	n = realloc(f->recs, (size_t)want * sizeof(*n));
+	if (!n)
+		return false;
+	charge(r, f, (size_t)(want - f->caprecs) * sizeof(*n));
+	f->recs = n;
+	f->caprecs = want;
+	return true;
+}
+
+enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
+{
+	struct reasm_frame *f;
+	uint64_t h;
+	unsigned first, last, missing = 0;
+	size_t added = 0, end;
+	enum stt_seg_fate fate;
+
+	r->st.segments++;
+	stt_reasm_expire(r, s->ts_ns);
+
+	if (s->len == 0 || !s->data)
+		return seg_drop(r, s, STT_DROP_ZERO_LEN, NULL);
+	if (s->frame_len < STT_FRAME_HDR_LEN)
+		return seg_drop(r, s, STT_DROP_TOO_SHORT, NULL);
+	end = (size_t)s->offset + s->len;
+	if (s->len > STT_MAX_FRAME_LEN || end > s->frame_len)
+		return seg_drop(r, s, STT_DROP_OUT_OF_RANGE, NULL);
+
+	h = hash_key(r, &s->key);
+	for (f = r->fbuckets[h & (r->nbuckets - 1)]; f; f = f->hnext)
+		if (f->hash == h && key_same(&f->key, &s->key))
+			break;
+	if (f && f->state == FRAME_POISONED)
+		return seg_drop(r, s, STT_DROP_POISONED, f);
+	if (f && f->state == FRAME_DONE) {
+		if (done_absorbs(f, s)) {
+			r->st.duplicates++;
+			return STT_SEG_DUPLICATE;
+		}
+		frame_destroy(r, f); /* the ack was reused for a new frame */
+		f = NULL;
+	}
+	if (f && f->frame_len != s->frame_len)
+		return seg_drop(r, s, STT_DROP_LEN_MISMATCH, f);
+	if (!f) {
+		f = frame_new(r, s, h);
+		if (!f)
+			return STT_SEG_DROPPED;
+	}
+
+	/* Charge the chunks this segment needs before touching any. */
+	first = s->offset >> REASM_CHUNK_SHIFT;
+	last = (unsigned)((end - 1) >> REASM_CHUNK_SHIFT);
+	for (unsigned i = first; i <= last; i++)
+		missing += !f->chunks[i];
+	if (missing &&
+	    !make_room(r, (size_t)missing * sizeof(struct reasm_chunk), f, s->ts_ns))
+		goto nomem;
+	for (unsigned i = first; i <= last; i++) {
+		if (!f->chunks[i]) {
+			f->chunks[i] = chunk_get(r);
+			if (!f->chunks[i])
+				goto nomem;
+			charge(r, f, sizeof(struct reasm_chunk));
+		}
+	}
+	if (r->cfg.keep_seg_records && !recs_reserve(r, f, s))
+		goto nomem;
+
+	for (unsigned i = first; i <= last; i++) {
+		size_t base = (size_t)i << REASM_CHUNK_SHIFT;
+		size_t lo = s->offset > base ? s->offset - base : 0;
+		size_t hi = end - base < REASM_CHUNK_SIZE ? end - base : REASM_CHUNK_SIZE;
+		int got = reasm_cover_merge(f->chunks[i], (unsigned)lo, (unsigned)hi,
+					    s->data + (base + lo - s->offset));
+
+		if (got == REASM_COVER_CONFLICT)
+			return frame_poison(r, f, s);
+		added += (size_t)got;
+	}
+
+	fate = added == s->len ? STT_SEG_ACCEPTED : added ? STT_SEG_PARTIAL_DUP : STT_SEG_DUPLICATE;
+	if (fate == STT_SEG_DUPLICATE) {
+		r->st.duplicates++;
+		f->dups++;
+	} else {
+		/* The stats keep the two apart (segments = accepted +
+		 * partial_dups + duplicates + per-segment drops); the frame
+		 * counts both as accepted, as both brought bytes. */
+		if (fate == STT_SEG_PARTIAL_DUP)
+			r->st.partial_dups++;
+		else
+			r->st.accepted++;
+		f->accepted++;
+	}
+	f->have += (uint32_t)added;
+	f->last_ts = s->ts_ns;
+	if (added) {
+		/* Progress: to the young end of the eviction order. */
+		list_remove(&r->lru, f, L_LRU);
+		list_append(&r->lru, f, L_LRU);
+		list_remove(&f->src->frames, f, L_SRC);
+		list_append(&f->src->frames, f, L_SRC);
+	}
+	if (s->sport != f->first_sport)
+		f->sport_varied = true;
+	if ((s->tos & 3) == 3)
+		f->any_ce = true;
+	if (s->offset == 0 && !f->have_first_tos) {
+		f->have_first_tos = true;
+		f->first_tos = s->tos;
+	}
+	if (r->cfg.keep_seg_records) {
+		struct stt_seg_rec *rec = &f->recs[f->nrecs++];
+
+		rec->offset = s->offset;
+		rec->len_lo = (uint16_t)s->len;
+		rec->cookie = s->cookie;
+		rec->ts_ns = s->ts_ns;
+		rec->sport = s->sport;
+		rec->user = s->user;
+		rec->tcp_flags = s->tcp_flags;
+		rec->tos = s->tos;
+		rec->fate = (uint8_t)fate;
+	}
+	if (f->have == f->frame_len)
+		frame_deliver(r, f);
+	return fate;
+
+nomem:
+	frame_drop(r, f, STT_DROP_NOMEM, s->ts_ns, s);
+	return STT_SEG_DROPPED;
+}

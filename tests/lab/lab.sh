@@ -1,0 +1,225 @@
+#!/bin/bash
+# Two underlay hosts in network namespaces joined by a veth pair, an
+# stt-tunnel on each, and the inner network 198.51.100.0/24 over the TAPs.
+# Sourced by the test scripts in this folder:
+#
+#   . lab.sh
+#   lab_init                      # skip (77) unless root with netns support
+#   lab_underlay [gro on|off] [tso on|off]
+#   lab_tunnel A "--no-tso"       # stt-tunnel in host A with extra options
+#   lab_tunnel B ""
+#   lab_inner                     # inner addresses on the TAPs
+#   check "name" command...       # prints "TEST: name [ OK ]" or "[FAIL]"
+#   lab_done                      # exit code: 1 if any check failed
+#
+# Everything (namespaces, processes, temp files) goes away on exit or
+# failure through the EXIT trap. Only documentation addresses are used.
+
+set -u
+
+LAB_SKIP=77
+STT_TUNNEL=${STT_TUNNEL:-stt-tunnel}
+LAB_ID="$$$RANDOM"
+NSA="sttA-$LAB_ID"
+NSB="sttB-$LAB_ID"
+LAB_DIR=""
+LAB_FAILED=0
+LAB_PIDS=()
+# underlay addresses: host A, host B, and an outsider in B's namespace
+UA4=192.0.2.1
+UB4=192.0.2.2
+UA6=2001:db8::1
+UB6=2001:db8::2
+IA=198.51.100.1
+IB=198.51.100.2
+LAB_CONTEXT=42
+
+lab_log() { echo "# $*"; }
+
+lab_skip() {
+	echo "SKIP: $*"
+	exit $LAB_SKIP
+}
+
+lab_init() {
+	[ "$(id -u)" = 0 ] || lab_skip "needs root"
+	command -v ip >/dev/null || lab_skip "needs iproute2"
+	ip netns add "$NSA" 2>/dev/null || lab_skip "no network namespace support"
+	ip netns add "$NSB" || { ip netns del "$NSA"; lab_skip "no network namespace support"; }
+	[ -c /dev/net/tun ] || lab_skip "no /dev/net/tun"
+	LAB_DIR=$(mktemp -d /tmp/stt-lab.XXXXXX)
+	trap lab_cleanup EXIT
+	trap 'exit 1' INT TERM
+	case "$STT_TUNNEL" in
+	*/*) [ -x "$STT_TUNNEL" ] || lab_skip "no stt-tunnel at $STT_TUNNEL" ;;
+	*) command -v "$STT_TUNNEL" >/dev/null || lab_skip "no stt-tunnel in PATH" ;;
+	esac
+}
+
+lab_cleanup() {
+	local p
+	for p in "${LAB_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${LAB_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	LAB_PIDS=()
+	ip netns del "$NSA" 2>/dev/null
+	ip netns del "$NSB" 2>/dev/null
+	[ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+	LAB_DIR=""
+}
+
+# Run a command in host A or B: inA ping ...
+inA() { ip netns exec "$NSA" "$@"; }
+inB() { ip netns exec "$NSB" "$@"; }
+ns_of() { [ "$1" = A ] && echo "$NSA" || echo "$NSB"; }
+
+# lab_underlay GRO TSO: the veth pair ua (in A) <-> ub (in B), IPv4 and
+# IPv6 underlay addresses, GRO on the receiving side and TSO on the
+# sending side as asked (TSO off makes the kernel's GSO cut our
+# super-packets into real segments).
+lab_underlay() {
+	local gro=${1:-on} tso=${2:-off}
+	ip -n "$NSA" link set lo up
+	ip -n "$NSB" link set lo up
+	ip -n "$NSA" link add ua type veth peer name ub netns "$NSB"
+	ip -n "$NSA" addr add $UA4/24 dev ua
+	ip -n "$NSB" addr add $UB4/24 dev ub
+	ip -n "$NSA" addr add $UA6/64 dev ua nodad
+	ip -n "$NSB" addr add $UB6/64 dev ub nodad
+	ip -n "$NSA" link set ua up
+	ip -n "$NSB" link set ub up
+	if command -v ethtool >/dev/null; then
+		inA ethtool -K ua tso "$tso" gro "$gro" >/dev/null 2>&1
+		inB ethtool -K ub tso "$tso" gro "$gro" >/dev/null 2>&1
+	fi
+}
+
+# lab_tunnel HOST "extra options" [tap] [context]: start stt-tunnel on
+# host A or B towards the other and wait for its TAP.
+lab_tunnel() {
+	local host=$1 extra=${2:-} tap=${3:-stt0} ctx=${4:-$LAB_CONTEXT}
+	local ns local remote log
+	ns=$(ns_of "$host")
+	if [ "$host" = A ]; then local=$UA4 remote=$UB4; else local=$UB4 remote=$UA4; fi
+	case "$extra" in *--v6*)
+		extra=${extra//--v6/}
+		if [ "$host" = A ]; then local=$UA6 remote=$UB6; else local=$UB6 remote=$UA6; fi ;;
+	esac
+	log="$LAB_DIR/tunnel-$host-$tap.log"
+	# shellcheck disable=SC2086
+	ip netns exec "$ns" "$STT_TUNNEL" --tap "$tap" --local "$local" --remote "$remote" \
+		--context "$ctx" $extra >"$log" 2>&1 &
+	LAB_PIDS+=($!)
+	lab_wait_link "$ns" "$tap" || {
+		cat "$log" >&2
+		echo "lab: stt-tunnel on $host did not create $tap" >&2
+		exit 1
+	}
+}
+
+# lab_tunnel_cmd HOST args...: start stt-tunnel with exactly these args.
+lab_tunnel_cmd() {
+	local host=$1 ns log
+	shift
+	ns=$(ns_of "$host")
+	log="$LAB_DIR/tunnel-$host-cmd$RANDOM.log"
+	ip netns exec "$ns" "$STT_TUNNEL" "$@" >"$log" 2>&1 &
+	LAB_PIDS+=($!)
+	LAB_LAST_LOG=$log
+}
+
+lab_wait_link() {
+	local ns=$1 dev=$2 i
+	for i in $(seq 1 100); do
+		ip -n "$ns" link show "$dev" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# lab_inner [mtu] [tap] [addrA] [addrB]: inner addresses and MTU on the TAPs.
+lab_inner() {
+	local mtu=${1:-1500} tap=${2:-stt0} a=${3:-$IA} b=${4:-$IB}
+	ip -n "$NSA" link set "$tap" mtu "$mtu" up
+	ip -n "$NSB" link set "$tap" mtu "$mtu" up
+	ip -n "$NSA" addr add "$a/24" dev "$tap"
+	ip -n "$NSB" addr add "$b/24" dev "$tap"
+}
+
+# Stop the tunnels (SIGTERM) and wait: their logs stay in $LAB_DIR.
+lab_stop_tunnels() {
+	local p
+	for p in "${LAB_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${LAB_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	LAB_PIDS=()
+}
+
+# lab_reset: both namespaces anew, for the next configuration.
+lab_reset() {
+	lab_stop_tunnels
+	ip netns del "$NSA" 2>/dev/null
+	ip netns del "$NSB" 2>/dev/null
+	ip netns add "$NSA"
+	ip netns add "$NSB"
+}
+
+# Counters of the tunnel in HOST via SIGUSR1 are on its stderr log; the
+# JSON form is easier to test: lab_stats HOST -> last JSON line.
+lab_stats_file() { echo "$LAB_DIR/stats-$1.json"; }
+
+check() {
+	local name=$1
+	shift
+	if "$@" >"$LAB_DIR/check.out" 2>&1; then
+		printf 'TEST: %-60s [ OK ]\n' "$name"
+	else
+		printf 'TEST: %-60s [FAIL]\n' "$name"
+		sed 's/^/#   /' "$LAB_DIR/check.out" | tail -n 15
+		LAB_FAILED=1
+	fi
+}
+
+# check_fails NAME command...: the command must fail (a negative control).
+check_fails() {
+	local name=$1
+	shift
+	if "$@" >"$LAB_DIR/check.out" 2>&1; then
+		printf 'TEST: %-60s [FAIL]\n' "$name"
+		echo "#   expected failure, got success"
+		LAB_FAILED=1
+	else
+		printf 'TEST: %-60s [ OK ]\n' "$name"
+	fi
+}
+
+# ping_ok NS DST SIZE [count]: all echo replies come back.
+ping_ok() {
+	local ns=$1 dst=$2 size=$3 count=${4:-3}
+	ip netns exec "$ns" ping -q -c "$count" -i 0.2 -W 2 -s "$size" "$dst"
+}
+
+# json_field FILE KEY: the value of an integer counter anywhere in the last
+# JSON line of FILE (first occurrence).
+json_field() {
+	tail -n 1 "$1" | grep -o "\"$2\":[0-9]*" | head -n 1 | cut -d: -f2
+}
+
+lab_done() {
+	exit $LAB_FAILED
+}
+
+# mac_of NS DEV
+mac_of() {
+	ip -n "$1" -o link show "$2" | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2
+}
+
+# inject HOST KIND COUNT [SRC] [CONTEXT]: hand-made STT traffic from host
+# A's underlay (source address SRC, default A's) to host B.
+inject() {
+	local kind=$1 count=$2 src=${3:-$UA4} ctx=${4:-$LAB_CONTEXT}
+	inA "$STT_INJECT" ua "$src" $UB4 "$(mac_of "$NSB" ub)" "$kind" "$count" "$ctx"
+}
+STT_INJECT=${STT_INJECT:-$(dirname "$STT_TUNNEL")/../tests/lab/stt-lab-inject}

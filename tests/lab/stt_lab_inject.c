@@ -1,0 +1,108 @@
+/* stt-lab-inject: send hand-made STT traffic, good and bad, from any
+ * source address, for the lab tests (peer filtering, unknown contexts,
+ * malformed and partial floods).
+ *
+ *   stt-lab-inject IFACE SRC DST DSTMAC KIND COUNT [CONTEXT]
+ *
+ * KIND: valid | badcsum | zerolen | range | version | partial | conflict |
+ *       truncated. Exit 0 when everything was sent, 2 on errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stt/io.h"
+#include "stt/segment.h"
+
+static int die(const char *m)
+{
+	fprintf(stderr, "stt-lab-inject: %s\n", m);
+	return 2;
+}
+
+static int parse_mac(const char *s, uint8_t m[6])
+{
+	unsigned v[6];
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		m[i] = (uint8_t)v[i];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct stt_outer_tmpl t;
+	struct stt_frame_hdr h = { 0 };
+	struct stt_underlay *u;
+	struct stt_underlay_config uc = { 0 };
+	static uint8_t inner[60000], frame[65535], pkt[70000];
+	char err[256];
+	uint8_t mac[6];
+	unsigned mtu;
+
+	if (argc < 7)
+		return die("usage: IFACE SRC DST DSTMAC KIND COUNT [CONTEXT]");
+	const char *kind = argv[5];
+	unsigned long count = strtoul(argv[6], NULL, 0);
+	h.context_id = argc > 7 ? strtoull(argv[7], NULL, 0) : 42;
+
+	stt_outer_tmpl_defaults(&t);
+	t.with_eth = true;
+	if (stt_addr_parse(argv[2], &t.src) < 0 || stt_addr_parse(argv[3], &t.dst) < 0 ||
+	    parse_mac(argv[4], t.eth_dst) < 0)
+		return die("bad address");
+	if (stt_io_iface_info(argv[1], mac, &mtu, err, sizeof(err)) < 0)
+		return die(err);
+	memcpy(t.eth_src, mac, 6);
+	uc.ifname = argv[1];
+	uc.rx = false;
+	u = stt_underlay_open(&uc, err, sizeof(err));
+	if (!u)
+		return die(err);
+
+	/* inner: a broadcast Ethernet frame with a local experimental type */
+	size_t ilen = strcmp(kind, "partial") == 0 ? 60000 : 60;
+	memset(inner, 0xab, ilen);
+	memset(inner, 0xff, 6);
+	memcpy(inner + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	inner[12] = 0x88, inner[13] = 0xb5;
+	if (!strcmp(kind, "version"))
+		h.version = 1;
+	size_t flen = stt_frame_build(&h, inner, ilen, frame, sizeof(frame));
+
+	for (unsigned long i = 0; i < count; i++) {
+		size_t n = 0;
+		t.ack = 0x5000000u + (uint32_t)i;
+		t.sport = (uint16_t)(49152 + (i & 0x3fff));
+		if (!strcmp(kind, "valid") || !strcmp(kind, "version")) {
+			n = stt_segment_write(&t, (uint16_t)flen, 0, frame, flen, true, 0, pkt, sizeof(pkt));
+		} else if (!strcmp(kind, "badcsum")) {
+			n = stt_segment_write(&t, (uint16_t)flen, 0, frame, flen, true, 0, pkt, sizeof(pkt));
+			pkt[n - 1] ^= 0x5a; /* payload changed after the checksum */
+		} else if (!strcmp(kind, "zerolen")) {
+			n = stt_segment_write(&t, (uint16_t)flen, 0, frame, 0, true, 0, pkt, sizeof(pkt));
+		} else if (!strcmp(kind, "range")) {
+			n = stt_segment_write(&t, (uint16_t)flen, (uint16_t)(flen - 10), frame, 40, true, 0,
+					      pkt, sizeof(pkt));
+		} else if (!strcmp(kind, "partial")) {
+			/* the first 1400 bytes of a 60 KB frame, never the rest */
+			n = stt_segment_write(&t, (uint16_t)flen, 0, frame, 1400, false, 0, pkt, sizeof(pkt));
+		} else if (!strcmp(kind, "conflict")) {
+			n = stt_segment_write(&t, (uint16_t)flen, 0, frame, 40, false, 0, pkt, sizeof(pkt));
+			if (n && stt_underlay_send(u, pkt, n) < 0)
+				return die("send failed");
+			frame[30] ^= 0xff; /* same offset range, other bytes */
+			n = stt_segment_write(&t, (uint16_t)flen, 20, frame + 20, 40, false, 1, pkt, sizeof(pkt));
+			frame[30] ^= 0xff;
+		} else if (!strcmp(kind, "truncated")) {
+			n = stt_segment_write(&t, (uint16_t)flen, 0, frame, flen, true, 0, pkt, sizeof(pkt));
+			n = 14 + 20 + 10; /* the TCP header cut in half */
+		} else {
+			return die("unknown KIND");
+		}
+		if (!n || stt_underlay_send(u, pkt, n) < 0)
+			return die("send failed");
+	}
+	stt_underlay_close(u);
+	return 0;
+}

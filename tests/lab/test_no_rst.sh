@@ -1,0 +1,39 @@
+#!/bin/bash
+# The receiving host's kernel TCP must not answer STT segments with RST:
+# stt-tunnel installs an nftables rule. The negative control runs B with
+# --no-firewall and must see RSTs, so the check is known to catch them.
+. "$(dirname "$0")/lab.sh"
+lab_init
+command -v tcpdump >/dev/null || lab_skip "needs tcpdump"
+command -v nft >/dev/null || lab_skip "needs nft"
+
+RST_COUNT=0
+count_rst() { # HOSTOPTS -> RST_COUNT: RSTs B sent during pings
+	local extra=$1 cap="$LAB_DIR/rst.pcap" pid
+	lab_reset
+	lab_underlay on off
+	lab_tunnel A ""
+	lab_tunnel B "$extra"
+	lab_inner 1500
+	ip netns exec "$NSB" tcpdump -i ub -n -U -w "$cap" 'tcp' >/dev/null 2>&1 &
+	pid=$!
+	sleep 1
+	ping_ok "$NSA" $IB 56 3 >/dev/null
+	ping_ok "$NSA" $IB 1400 3 >/dev/null
+	sleep 0.5
+	kill -TERM $pid
+	wait $pid
+	RST_COUNT=$(tcpdump -n -r "$cap" 'tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
+}
+
+count_rst ""
+n=$RST_COUNT
+check "no RST from the receiving host ($n seen)" test "$n" -eq 0
+table=$(grep -o 'table inet sttkit_[0-9_]*' "$LAB_DIR"/tunnel-B-stt0.log | head -n 1)
+check "nftables table installed ($table)" test -n "$table"
+lab_stop_tunnels
+check "nftables table removed on exit" sh -c "! ip netns exec $NSB nft list tables | grep -q sttkit_"
+count_rst "--no-firewall"
+n=$RST_COUNT
+check "control: without the rule the host does send RST ($n seen)" test "$n" -gt 0
+lab_done

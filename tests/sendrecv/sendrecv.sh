@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# stt-send and stt-recv against each other, through pcap files: no network,
+# no root. Usage: sendrecv.sh CASE STT_SEND STT_RECV
+#
+# Every case prints "TEST: name [ OK ]" or "[FAIL]" lines, and each check
+# that can pass is paired with a control that must fail the same way on
+# deliberately broken input, so that a check that always passes shows up.
+set -u
+case_name=$1
+SEND=$2
+RECV=$3
+T=$(mktemp -d "${TMPDIR:-/tmp}/sttsr.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+ok() { printf 'TEST: %-60s [ OK ]\n' "$1"; }
+fail() {
+	printf 'TEST: %-60s [FAIL]\n' "$1"
+	shift
+	[ $# -gt 0 ] && printf '      %s\n' "$@"
+	fails=$((fails + 1))
+}
+
+# check NAME CMD...: passes when CMD succeeds
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else fail "$name" "command failed: $*"; fi
+}
+# check_not NAME CMD...: passes when CMD fails (the negative control)
+check_not() {
+	local name=$1
+	shift
+	if "$@"; then fail "$name" "expected failure: $*"; else ok "$name"; fi
+}
+
+# stats FILE.pcap [recv args...]: stt-recv's counters as compact JSON
+stats() {
+	local pcap=$1
+	shift
+	"$RECV" -r "$pcap" -q --no-stats --stats-json - "$@"
+}
+# has JSON KEY VALUE: the compact JSON holds "KEY":VALUE
+has() { case "$1" in *"\"$2\":$3,"* | *"\"$2\":$3}"*) return 0 ;; esac; return 1; }
+
+# roundtrip NAME SEND-ARGS...: stt-send -w / --write-inner, stt-recv -r
+# --decap, and the two inner pcaps must be byte-identical.
+roundtrip() {
+	local name=$1
+	shift
+	rm -f "$T/o.pcap" "$T/i.pcap" "$T/d.pcap"
+	if ! "$SEND" -q -w "$T/o.pcap" --write-inner "$T/i.pcap" "$@"; then
+		fail "$name: stt-send ran" "stt-send $*"
+		return
+	fi
+	if ! "$RECV" -r "$T/o.pcap" -q --no-stats -w "$T/d.pcap"; then
+		fail "$name: stt-recv ran"
+		return
+	fi
+	check "$name: inner frames byte-identical" cmp -s "$T/i.pcap" "$T/d.pcap"
+}
+
+# delivered PCAP N [recv args]: stt-recv delivers exactly N frames
+delivered() {
+	local pcap=$1 n=$2
+	shift 2
+	local s
+	s=$(stats "$pcap" "$@")
+	has "$s" delivered "$n"
+}
+
+case_roundtrip() {
+	roundtrip "ping ipv4" --ping --count 3 --size 3000
+	roundtrip "udp" --udp --count 2 --size 200
+	roundtrip "tcp-syn" --tcp-syn --size 9000
+	roundtrip "arp" --arp
+	roundtrip "inner ipv6" --ping --inner-ipv6 --size 5000
+	roundtrip "outer ipv6" --udp --src 2001:db8::1 --dst 2001:db8::2 --size 4000
+	roundtrip "largest frame" --udp --size 65503 --src 2001:db8::1 --dst 2001:db8::2
+	roundtrip "one-byte segments" --ping --size 40 --segment-size 1
+	roundtrip "tso super-packet" --tcp-syn --size 20000 --tso
+	roundtrip "header fields" --context 0xffffffffffffffff --vlan 4095 --pcp 7 --mss 1400 \
+		--l4-offset 34 --stt-flags 0x06 --window 65535 --urg 1 --tcp-flags ACK,URG
+	roundtrip "frames from --inner-pcap" --udp --count 4 --size 1500 --seed 9
+	cp "$T/i.pcap" "$T/src-inner.pcap"
+	roundtrip "--inner-pcap source" --inner-pcap "$T/src-inner.pcap"
+	check "--inner-pcap: same frames as its source" cmp -s "$T/src-inner.pcap" "$T/d.pcap"
+
+	# Negative control: the comparison notices other bytes.
+	"$SEND" -q -w "$T/o.pcap" --count 2 --size 3000 --seed 1
+	"$SEND" -q -w "$T/x.pcap" --write-inner "$T/i2.pcap" --count 2 --size 3000 --seed 2
+	"$RECV" -r "$T/o.pcap" -q --no-stats -w "$T/d.pcap"
+	check_not "control: other seed, other inner bytes" cmp -s "$T/i2.pcap" "$T/d.pcap"
+}
+
+case_determinism() {
+	"$SEND" -q -w "$T/a.pcap" --count 4 --size 5000 --reorder --loss 0.2 --duplicate all --seed 7
+	"$SEND" -q -w "$T/b.pcap" --count 4 --size 5000 --reorder --loss 0.2 --duplicate all --seed 7
+	"$SEND" -q -w "$T/c.pcap" --count 4 --size 5000 --reorder --loss 0.2 --duplicate all --seed 8
+	check "same options, same bytes" cmp -s "$T/a.pcap" "$T/b.pcap"
+	check_not "control: another seed, other bytes" cmp -s "$T/a.pcap" "$T/c.pcap"
+
+	# timestamps: --start-time, then +--interval per segment
+	"$SEND" -q -w "$T/t.pcap" --size 3000 --start-time 1700000123.000042 --interval 1ms
+	local ts
+	ts=$(tcpdump -tt -nn -r "$T/t.pcap" 2>/dev/null | awk '{print $1}' | tr '\n' ' ')
+	check "timestamps start and step as asked" [ "$ts" = "1700000123.000042 1700000123.001042 1700000123.002042 " ]
+	ts=$(tcpdump -tt -nn -r "$T/a.pcap" 2>/dev/null | awk 'NR==1{print $1}')
+	check "default start time 1700000000.000000" [ "$ts" = "1700000000.000000" ]
+	check_not "control: the comparison sees another time" [ "$ts" = "1700000000.000100" ]
+}
+
+case_drop() {
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --drop 1
+	check "drop: frame not delivered" delivered "$T/o.pcap" 0
+	local s
+	s=$(stats "$T/o.pcap")
+	check "drop: counted incomplete at end of input" has "$s" flushed 1
+	"$SEND" -q -w "$T/o.pcap" --size 4000
+	check_not "control: without --drop it is delivered" delivered "$T/o.pcap" 0
+	# --drop F:N only hits frame F
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --count 3 --drop 1:0
+	check "drop F:N: the other frames arrive" delivered "$T/o.pcap" 2
+	# --loss 1 loses everything, --loss 0 nothing
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --count 3 --loss 1
+	check "loss 1: nothing delivered" delivered "$T/o.pcap" 0
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --count 3 --loss 0
+	check "loss 0: everything delivered" delivered "$T/o.pcap" 3
+}
+
+case_reorder() {
+	local how
+	for how in "--reorder" "--reverse" "--duplicate all" "--duplicate 1" "--reorder --duplicate all" "--coalesce 2" "--coalesce 3 --reverse" "--interleave --count 4" "--interleave=3 --count 6 --reorder"; do
+		# shellcheck disable=SC2086
+		roundtrip "$how" --size 6000 $how
+		# shellcheck disable=SC2086
+		"$SEND" -q -w "$T/plain.pcap" --size 6000 $(echo "$how" | grep -o -- '--count [0-9]*')
+		check_not "$how: segments differ from the plain run" cmp -s "$T/plain.pcap" "$T/o.pcap"
+	done
+	"$SEND" -q -w "$T/o.pcap" --size 6000 --duplicate all
+	local s
+	s=$(stats "$T/o.pcap")
+	check "duplicate all: delivered once" has "$s" delivered 1
+	check "duplicate all: 5 duplicates absorbed" has "$s" duplicates 5
+	"$SEND" -q -w "$T/o.pcap" --size 6000 --coalesce 2
+	s=$(stats "$T/o.pcap")
+	check "coalesce 2: 5 segments become 3" has "$s" segments 3
+}
+
+case_overlap() {
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --overlap
+	local s
+	s=$(stats "$T/o.pcap")
+	check "overlap: not delivered" has "$s" delivered 0
+	check "overlap: counted as a conflict" has "$s" overlap_conflict 1
+	"$SEND" -q -w "$T/o.pcap" --size 40 --overlap
+	check "overlap on a one-segment frame: not delivered" delivered "$T/o.pcap" 0
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --overlap --reorder --count 3
+	check "overlap + reorder: not delivered" delivered "$T/o.pcap" 0
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --duplicate 0
+	check_not "control: an identical overlap is delivered" delivered "$T/o.pcap" 0
+}
+
+case_fields() {
+	local out
+	"$SEND" -q -w "$T/o.pcap" --size 200 --context 42 --vlan 100 --pcp 5
+	out=$("$RECV" -r "$T/o.pcap" --no-stats)
+	check "context and vlan reach the receiver" grep -q "ctx 0x2a, .*vlan 100 pcp 5" <<<"$out"
+	"$SEND" -q -w "$T/o.pcap" --size 200 --vlan 100 --vlan-valid 0
+	out=$("$RECV" -r "$T/o.pcap" --no-stats)
+	check "--vlan-valid 0 clears V only" grep -q "tci 0x0064 (no V)" <<<"$out"
+	check_not "control: no vlan valid claim" grep -q "vlan 100 pcp" <<<"$out"
+	"$SEND" -q -w "$T/o.pcap" --size 200 --reserved 1 --padding 0xbeef
+	out=$("$RECV" -r "$T/o.pcap" --no-stats -v)
+	check "reserved and padding on the wire" grep -q "reserved 0x01, padding 0xbeef" <<<"$out"
+	check "-v warns about non-zero padding" grep -q "warning: padding_nonzero" <<<"$out"
+	"$SEND" -q -w "$T/o.pcap" --size 200
+	out=$("$RECV" -r "$T/o.pcap" --no-stats -v)
+	check_not "control: no padding warning on a clean frame" grep -q "warning: padding_nonzero" <<<"$out"
+
+	# flags default from the inner packet
+	"$SEND" -q -w "$T/o.pcap" --tcp-syn --size 200
+	out=$("$RECV" -r "$T/o.pcap" --no-stats)
+	check "tcp over ipv4: flags v4,tcp" grep -q "flags \[v4,tcp\]" <<<"$out"
+	"$SEND" -q -w "$T/o.pcap" --udp --inner-ipv6 --size 200
+	out=$("$RECV" -r "$T/o.pcap" --no-stats)
+	check "udp over ipv6: no flags" grep -q "flags \[none\]" <<<"$out"
+
+	# context filter
+	"$SEND" -q -w "$T/o.pcap" --size 200 --context 7 --count 2
+	check "--context 7 delivers context 7" delivered "$T/o.pcap" 2 --context 7
+	check "--context 8 filters context 7" delivered "$T/o.pcap" 0 --context 8
+
+	# version, checksum
+	"$SEND" -q -w "$T/o.pcap" --size 200 --stt-version 1
+	check "version 1: refused" delivered "$T/o.pcap" 0
+	"$SEND" -q -w "$T/o.pcap" --size 3000 --csum bad
+	check "bad checksum: refused" delivered "$T/o.pcap" 0
+	check "bad checksum with --ignore-csum: delivered" delivered "$T/o.pcap" 1 --ignore-csum
+	"$SEND" -q -w "$T/o.pcap" --size 3000 --csum pseudo
+	check "pseudo-header checksum (offloaded): accepted" delivered "$T/o.pcap" 1
+	# the frame length lie
+	"$SEND" -q -w "$T/o.pcap" --size 3000 --frame-len 100
+	check "lying frame length: not delivered" delivered "$T/o.pcap" 0
+
+	# per-segment ECN / DSCP and per-frame TOS, read back with tcpdump -v
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --dscp 10 --seg-ecn 1:CE --seg-dscp 2:EF
+	out=$(tcpdump -v -nn -r "$T/o.pcap" 2>/dev/null | grep -o 'tos 0x[0-9a-f]*' | tr '\n' ' ')
+	check "per-segment TOS overrides" [ "$out" = "tos 0x28 tos 0x2b tos 0xb8 " ]
+	"$SEND" -q -w "$T/o.pcap" --size 200 --inner-tos 0xb9
+	out=$(tcpdump -v -nn -r "$T/o.pcap" 2>/dev/null | grep -o 'tos 0x[0-9a-f]*' | head -1)
+	check "outer TOS copies the inner (uniform, RFC 6040 normal)" [ "$out" = "tos 0xb9" ]
+
+	# JSON: one object per frame
+	"$SEND" -q -w "$T/o.pcap" --size 200 --count 3 --context 5
+	out=$("$RECV" -r "$T/o.pcap" --json --no-stats)
+	check "--json: three frame objects" [ "$(grep -c '^{"type":"frame"' <<<"$out")" = 3 ]
+	check "--json: context as hex string" grep -q '"context_id":"0x5"' <<<"$out"
+}
+
+case_echo() {
+	"$SEND" -q -w "$T/o.pcap" --write-inner "$T/i.pcap" --size 3000 --count 2 \
+		--src 192.0.2.10 --dst 192.0.2.20
+	"$RECV" -r "$T/o.pcap" -q --no-stats --echo-pcap "$T/e.pcap"
+	"$RECV" -r "$T/e.pcap" -q --no-stats -w "$T/d.pcap"
+	check "echo: the echoed frames carry the same inner frames" cmp -s "$T/i.pcap" "$T/d.pcap"
+	local out
+	out=$("$RECV" -r "$T/e.pcap" --no-stats)
+	check "echo: outer addresses swapped, from port 7471" grep -q "IP 192.0.2.20.7471 > 192.0.2.10" <<<"$out"
+	check_not "control: not sent the original way" grep -q "IP 192.0.2.10" <<<"$out"
+}
+
+case_errors() {
+	local rc
+	"$SEND" -w "$T/o.pcap" --size 5 2>"$T/err"
+	rc=$?
+	check "stt-send: --size too small is a usage error (exit 2)" [ $rc = 2 ]
+	check "stt-send: the error names the option" grep -q -- "--size" "$T/err"
+	"$SEND" 2>/dev/null
+	check "stt-send: nothing to do (exit 2)" [ $? = 2 ]
+	"$SEND" -w "$T/o.pcap" --inner-pcap "$T/missing.pcap" 2>"$T/err"
+	check "stt-send: missing inner pcap (exit 2)" [ $? = 2 ]
+	check "stt-send: the error names the file" grep -q "missing.pcap" "$T/err"
+	"$SEND" -w "$T/o.pcap" --seg-ecn 1:XX 2>/dev/null
+	check "stt-send: bad ECN value (exit 2)" [ $? = 2 ]
+	"$RECV" -r "$T/missing.pcap" 2>"$T/err"
+	check "stt-recv: missing file (exit 2)" [ $? = 2 ]
+	check "stt-recv: one-line error" [ "$(wc -l <"$T/err")" = 1 ]
+	printf 'not a pcap at all' >"$T/junk.pcap"
+	"$RECV" -r "$T/junk.pcap" 2>/dev/null
+	check "stt-recv: garbage file (exit 2)" [ $? = 2 ]
+	"$SEND" -q -w "$T/o.pcap" --size 200 --count 1
+	"$RECV" -r "$T/o.pcap" -q --no-stats --count 2
+	check "stt-recv: --count not reached (exit 1)" [ $? = 1 ]
+	"$RECV" -r "$T/o.pcap" -q --no-stats --count 1
+	check "stt-recv: --count reached (exit 0)" [ $? = 0 ]
+	"$SEND" --help | grep -q -- "--seg-ecn"
+	check "stt-send --help" [ $? = 0 ]
+	"$RECV" --version | grep -q "sttkit"
+	check "stt-recv --version" [ $? = 0 ]
+}
+
+if ! declare -F "case_$case_name" >/dev/null; then
+	echo "unknown case $case_name" >&2
+	exit 2
+fi
+"case_$case_name"
+[ $fails = 0 ]

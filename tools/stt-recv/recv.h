@@ -1,0 +1,115 @@
+/* stt-recv internals.
+ *
+ *   main.c    options, --help, the read loop, exit code
+ *   frame.c   what happens to a reassembled frame: filters, checks,
+ *             text/JSON/hex lines, decap pcap, TAP
+ *   echo.c    --echo: the frame back to its sender, in STT
+ *   stats.c   counters on stderr and --stats-json */
+#ifndef STT_RECV_H
+#define STT_RECV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stt/capture.h"
+#include "stt/stt.h"
+
+#define RECV_MAX_PORTS 16
+
+struct recv_opts {
+	const char *iface;	/* -i */
+	const char *read_file;	/* -r */
+	const char *decap_file; /* --decap / -w */
+	const char *tap_name;	/* --tap */
+	const char *stats_json; /* --stats-json FILE ("-": stdout) */
+	const char *echo_pcap;	/* --echo-pcap FILE */
+	uint16_t ports[RECV_MAX_PORTS];
+	unsigned n_ports;
+	bool context_set;
+	uint64_t context;
+	uint64_t count;	      /* frames to deliver, 0 = no limit */
+	uint64_t timeout_ns;  /* live: stop after this long, 0 = never */
+	uint64_t reasm_timeout_ns;
+	size_t mem_cap;
+	bool json;
+	bool raw;	      /* inner frames as hex lines */
+	bool quiet;	      /* no per-frame lines */
+	bool no_stats;	      /* no counters on stderr */
+	int verbose;
+	bool link;	      /* -e: MACs in the inner summary */
+	bool ignore_csum;     /* reassemble segments whose checksum is bad */
+	bool echo;
+	uint64_t seed;
+};
+
+struct recv_counters {
+	uint64_t packets;	/* read from the source */
+	uint64_t not_stt;	/* not IP/TCP, or not to/from an STT port */
+	uint64_t own;		/* our own transmissions seen by the capture */
+	uint64_t malformed;
+	uint64_t truncated;	/* cut by the snaplen */
+	uint64_t bad_csum;
+	uint64_t segments;	/* offered to reassembly */
+	uint64_t frames;	/* reassembled */
+	uint64_t bad_version;
+	uint64_t too_short;	/* inner frame shorter than an Ethernet header */
+	uint64_t filtered;	/* other contexts */
+	uint64_t delivered;
+	uint64_t warnings;
+	uint64_t echoed;
+	uint64_t echo_errors;
+	uint64_t out_errors;
+};
+
+struct echo;
+
+/* Segment warnings wait here until the frame (or drop) they belong to is
+ * printed, so that they follow it as in stt-dump's output. */
+#define RECV_PEND_MAX 1024
+struct pend_warns {
+	struct stt_finding f[RECV_PEND_MAX];
+	unsigned head, n; /* ring */
+};
+
+struct recv {
+	struct recv_opts *o;
+	struct stt_cap *cap;
+	struct stt_reasm *reasm;
+	struct stt_txcheck *tx;
+	struct stt_capw *decap;
+	struct stt_tap *tap;
+	struct echo *echo;
+	struct pend_warns *pend;
+	struct recv_counters cnt;
+	bool done;	/* --count reached */
+	bool have_own_mac;
+	uint8_t own_mac[6];
+	/* the packet being offered (for the deliver callback) */
+	const struct stt_cap_pkt *pkt;
+	const struct stt_outer *outer;
+	uint64_t pkt_seq;
+};
+
+/* frame.c */
+void frame_deliver(void *ctx, const struct stt_reasm_frame *f);
+void frame_drop(void *ctx, const struct stt_reasm_drop *d);
+/* -v: run the segment checks; their warnings wait for the frame. */
+void frame_segment_checks(struct recv *r, const struct stt_outer *o, uint32_t cookie);
+/* Print now the waiting warnings of one packet (it made no frame), or of
+ * every packet (cookie 0: end of input). */
+void frame_pending_flush(struct recv *r, uint32_t cookie);
+
+/* echo.c */
+struct echo *echo_open(struct recv *r);
+/* Send inner (with the received STT header h) back to the sender of the
+ * frame whose completing segment was outer. Returns 0 or -1. */
+int echo_frame(struct echo *e, const struct stt_outer *outer, const struct stt_reasm_frame *f,
+	       const struct stt_frame_hdr *h, uint64_t ts_ns);
+void echo_close(struct echo *e);
+
+/* stats.c */
+void stats_print(const struct recv *r);
+int stats_write_json(const struct recv *r, const char *path);
+
+#endif

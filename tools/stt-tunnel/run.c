@@ -1,0 +1,364 @@
+/* stt-tunnel: devices up, the poll() loop, devices down. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "stt/csum.h"
+#include "stt/cursor.h"
+#include "tunnel.h"
+
+#define TX_BATCH 64
+#define RX_BATCH 32
+#define TAP_BURST 64 /* frames read from one TAP per wakeup */
+#define NEIGH_RETRY_NS 500000000ull
+
+static volatile sig_atomic_t got_stop, got_usr1;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_stop = 1;
+}
+
+struct tun {
+	const struct tun_opts *o;
+	struct stt_endpoint *ep;
+	struct stt_underlay *u;
+	struct stt_tap *taps[TUN_MAX_CONTEXTS];
+	unsigned ntaps;
+	struct stt_nft *nft;
+	char iface[64];
+	/* segments waiting for one sendmmsg */
+	uint8_t *txbuf;
+	size_t txslot;
+	const uint8_t *txp[TX_BATCH];
+	size_t txl[TX_BATCH];
+	unsigned ntx;
+	uint64_t tap_write_errors;
+	uint8_t tapbuf[65536 + 64];
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void tx_flush(struct tun *t)
+{
+	if (!t->ntx)
+		return;
+	stt_underlay_send_batch(t->u, t->txp, t->txl, t->ntx);
+	t->ntx = 0;
+}
+
+static int ep_tx(void *arg, unsigned peer, const uint8_t *pkt, size_t len)
+{
+	struct tun *t = arg;
+	(void)peer;
+	if (len > t->txslot)
+		return stt_underlay_send(t->u, pkt, len);
+	if (t->ntx == TX_BATCH)
+		tx_flush(t);
+	uint8_t *slot = t->txbuf + t->ntx * t->txslot;
+	memcpy(slot, pkt, len);
+	t->txp[t->ntx] = slot;
+	t->txl[t->ntx] = len;
+	t->ntx++;
+	return 0;
+}
+
+static int ep_tx_gso(void *arg, unsigned peer, const uint8_t *pkt, size_t len,
+		     const struct stt_offload *off)
+{
+	struct tun *t = arg;
+	(void)peer;
+	tx_flush(t); /* keep the order of what we send */
+	return stt_underlay_send_gso(t->u, pkt, len, off);
+}
+
+/* A TAP without offloads cannot take a partial checksum: finish it. */
+static void finish_csum(uint8_t *f, size_t len, const struct stt_offload *off)
+{
+	size_t start = off->csum_start, at = start + off->csum_offset;
+	if (start < len && at + 2 <= len)
+		stt_put_be16(f + at, stt_csum_fold(stt_csum_add(0, f + start, len - start)));
+}
+
+static void ep_deliver(void *arg, unsigned port, uint8_t *frame, size_t len,
+		       const struct stt_offload *off)
+{
+	struct tun *t = arg;
+	if (port >= t->ntaps)
+		return;
+	if (!stt_tap_has_offload(t->taps[port]) && (off->flags & STT_OFF_F_NEEDS_CSUM))
+		finish_csum(frame, len, off);
+	if (stt_tap_write(t->taps[port], frame, len, off) < 0)
+		t->tap_write_errors++;
+}
+
+static enum stt_ep_rx_csum map_csum(enum stt_rx_csum c)
+{
+	switch (c) {
+	case STT_RX_CSUM_VALID:
+		return STT_EP_CSUM_VALID;
+	case STT_RX_CSUM_PARTIAL:
+		return STT_EP_CSUM_PARTIAL;
+	default:
+		return STT_EP_CSUM_UNKNOWN;
+	}
+}
+
+/* Peers whose link-layer address we do not know yet: ask the neighbour
+ * table, and make the kernel resolve them if it has no entry. */
+static void resolve_peers(struct tun *t)
+{
+	unsigned n = stt_endpoint_peer_count(t->ep);
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t mac[6];
+		const struct stt_addr *a = stt_endpoint_peer_addr(t->ep, i);
+		if (stt_endpoint_peer_mac_known(t->ep, i))
+			continue;
+		if (stt_io_neigh_lookup(t->iface, a, mac) == 0)
+			stt_endpoint_set_peer_mac(t->ep, i, mac);
+		else
+			stt_io_neigh_solicit(a);
+	}
+}
+
+static void write_stats(struct tun *t, double uptime)
+{
+	const struct tun_opts *o = t->o;
+	if (!o->stats_file[0]) {
+		tun_stats_json(stdout, t->ep, t->u, uptime);
+		fflush(stdout);
+		return;
+	}
+	char tmp[300];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", o->stats_file);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		stt_cli_warn("%s: %s", tmp, strerror(errno));
+		return;
+	}
+	tun_stats_json(f, t->ep, t->u, uptime);
+	if (fclose(f) == 0)
+		rename(tmp, o->stats_file);
+}
+
+static int setup(struct tun *t, char *err, size_t errlen)
+{
+	const struct tun_opts *o = t->o;
+	uint8_t mac[6];
+	unsigned mtu;
+
+	if (o->iface[0])
+		snprintf(t->iface, sizeof(t->iface), "%s", o->iface);
+	else if (stt_io_iface_by_addr(&o->local, t->iface, sizeof(t->iface), err, errlen) < 0)
+		return -1;
+	if (stt_io_iface_info(t->iface, mac, &mtu, err, errlen) < 0)
+		return -1;
+
+	struct stt_underlay_config uc = {
+		.ifname = t->iface,
+		.backend = o->backend,
+		.dport = o->port,
+		.local = o->local,
+		.rx = true,
+		.tso = o->tso,
+		.batch = RX_BATCH,
+	};
+	t->u = stt_underlay_open(&uc, err, errlen);
+	if (!t->u)
+		return -1;
+
+	struct stt_endpoint_config ec = {
+		.local = o->local,
+		.port = o->port,
+		.underlay_mtu = mtu,
+		.qos = o->qos,
+		.use_gso = o->tso && stt_underlay_can_gso(t->u),
+		.seed = (uint32_t)(mono_ns() ^ ((uint64_t)getpid() << 16)),
+		.accept_partial_csum = stt_underlay_backend(t->u) == STT_IO_PCAP,
+	};
+	memcpy(ec.local_mac, mac, 6);
+	struct stt_endpoint_ops ops = { .tx = ep_tx, .tx_gso = ep_tx_gso, .deliver = ep_deliver };
+	t->ep = stt_endpoint_new(&ec, &ops, t);
+	if (!t->ep) {
+		snprintf(err, errlen, "cannot create the endpoint (out of memory)");
+		return -1;
+	}
+	t->txslot = mtu + 64;
+	t->txbuf = malloc(TX_BATCH * t->txslot);
+	if (!t->txbuf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < o->npeers; i++)
+		if (stt_endpoint_add_peer(t->ep, &o->peers[i], NULL) < 0) {
+			snprintf(err, errlen, "peer %u: duplicate address", i + 1);
+			return -1;
+		}
+	for (unsigned i = 0; i < o->nctxs; i++) {
+		const struct tun_context_opt *c = &o->ctxs[i];
+		struct stt_tap_config tc = {
+			.name = c->tap,
+			.mtu = c->mtu ? c->mtu : o->mtu,
+			.offload = true,
+			.up = true,
+		};
+		t->taps[i] = stt_tap_open(&tc, err, errlen);
+		if (!t->taps[i])
+			return -1;
+		t->ntaps++;
+		if (stt_endpoint_add_context(t->ep, c->id, i, c->peer_mask) < 0) {
+			snprintf(err, errlen, "context %llu: duplicate", (unsigned long long)c->id);
+			return -1;
+		}
+	}
+	if (o->firewall) {
+		char ferr[256], cmd[512];
+		t->nft = stt_nft_install(&o->local, o->port, ferr, sizeof(ferr), cmd, sizeof(cmd));
+		if (!t->nft)
+			stt_cli_warn("warning: %s; the host's TCP may answer STT with RST. Run:\n  %s",
+				     ferr, cmd);
+	}
+	resolve_peers(t);
+	if (!o->quiet) {
+		char a[48];
+		fprintf(stderr, "%s: underlay %s (%s, mtu %u, %s), local %s port %u\n", stt_cli_prog(),
+			t->iface, stt_io_backend_name(stt_underlay_backend(t->u)), mtu,
+			ec.use_gso ? "kernel GSO" : "own segmentation",
+			stt_addr_format(&o->local, a, sizeof(a)), o->port);
+		for (unsigned i = 0; i < t->ntaps; i++)
+			fprintf(stderr, "%s: context %llu <-> %s\n", stt_cli_prog(),
+				(unsigned long long)o->ctxs[i].id, stt_tap_name(t->taps[i]));
+		if (t->nft)
+			fprintf(stderr, "%s: nftables table inet %s drops tcp dport %u\n", stt_cli_prog(),
+				stt_nft_table(t->nft), o->port);
+	}
+	return 0;
+}
+
+static void teardown(struct tun *t)
+{
+	if (t->nft)
+		stt_nft_remove(t->nft);
+	for (unsigned i = 0; i < t->ntaps; i++)
+		stt_tap_close(t->taps[i]);
+	stt_underlay_close(t->u);
+	stt_endpoint_free(t->ep);
+	free(t->txbuf);
+}
+
+static void read_tap(struct tun *t, unsigned i)
+{
+	for (unsigned k = 0; k < TAP_BURST; k++) {
+		struct stt_offload off;
+		long n = stt_tap_read(t->taps[i], t->tapbuf, sizeof(t->tapbuf), &off);
+		if (n <= 0)
+			break;
+		stt_endpoint_encap(t->ep, i, t->tapbuf, (size_t)n, &off, mono_ns());
+		tx_flush(t);
+	}
+}
+
+static void read_underlay(struct tun *t)
+{
+	struct stt_rx_pkt pkts[RX_BATCH];
+	for (unsigned k = 0; k < 8; k++) {
+		int n = stt_underlay_recv(t->u, pkts, RX_BATCH);
+		if (n <= 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			if (pkts[i].outgoing)
+				continue;
+			stt_endpoint_input(t->ep, pkts[i].data, pkts[i].len, map_csum(pkts[i].csum),
+					   pkts[i].ts_ns ? pkts[i].ts_ns : mono_ns());
+		}
+		if (n < RX_BATCH)
+			break;
+	}
+}
+
+int tun_run(const struct tun_opts *o)
+{
+	struct tun *t = calloc(1, sizeof(*t));
+	char err[512] = "";
+	struct sigaction sa;
+	int rc = STT_EXIT_OK;
+
+	if (!t)
+		stt_cli_die("out of memory");
+	t->o = o;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (setup(t, err, sizeof(err)) < 0) {
+		stt_cli_warn("%s", err);
+		teardown(t);
+		free(t);
+		return STT_EXIT_ERROR;
+	}
+
+	uint64_t start = mono_ns(), next_stats = 0, next_neigh = 0;
+	if (o->stats_interval > 0)
+		next_stats = start + (uint64_t)(o->stats_interval * 1e9);
+	while (!got_stop) {
+		struct pollfd pfd[TUN_MAX_CONTEXTS + 1];
+		unsigned n = 0;
+		for (unsigned i = 0; i < t->ntaps; i++)
+			pfd[n++] = (struct pollfd){ .fd = stt_tap_fd(t->taps[i]), .events = POLLIN };
+		int ufd = stt_underlay_fd(t->u);
+		pfd[n++] = (struct pollfd){ .fd = ufd, .events = POLLIN };
+		int pr = poll(pfd, n, ufd < 0 ? 10 : 200);
+		if (pr < 0 && errno != EINTR) {
+			stt_cli_warn("poll: %s", strerror(errno));
+			rc = STT_EXIT_ERROR;
+			break;
+		}
+		if (pr > 0) {
+			for (unsigned i = 0; i < t->ntaps; i++)
+				if (pfd[i].revents & POLLIN)
+					read_tap(t, i);
+		}
+		if (ufd < 0 || (pr > 0 && (pfd[n - 1].revents & POLLIN)))
+			read_underlay(t);
+
+		uint64_t now = mono_ns();
+		stt_endpoint_tick(t->ep, now);
+		if (now >= next_neigh) {
+			resolve_peers(t);
+			next_neigh = now + NEIGH_RETRY_NS;
+		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			tun_stats_print(stderr, t->ep, t->u);
+		}
+		if (next_stats && now >= next_stats) {
+			write_stats(t, (double)(now - start) / 1e9);
+			next_stats = now + (uint64_t)(o->stats_interval * 1e9);
+		}
+	}
+	if (o->stats_interval > 0)
+		write_stats(t, (double)(mono_ns() - start) / 1e9);
+	if (!o->quiet)
+		fprintf(stderr, "%s: shutting down\n", stt_cli_prog());
+	teardown(t);
+	free(t);
+	return rc;
+}
