@@ -39,46 +39,52 @@ fi
 echo "capture: $cap ($(stat -c %s "$cap") bytes)"
 cat "$cap" >/dev/null # warm the page cache
 
-# measure N CMD...: prints "seconds maxrss_kb": the best wall time of N
-# runs, and the peak RSS from GNU time (apt-get install time) when it is
-# there, else getrusage() of the child, which on Linux also counts the
-# python process it was forked from (an upper bound, marked with ~).
+# measure N CMD...: prints "wall cpu maxrss_kb": the best wall time and the
+# best CPU time (user + system, from getrusage: steadier than wall time on
+# a busy machine) of N runs, and the peak RSS from GNU time (apt-get install
+# time) when it is there, else getrusage() of the child, which on Linux also
+# counts the python process it was forked from (an upper bound, marked ~).
 measure() {
 	python3 - "$@" <<'PY'
 import os, resource, subprocess, sys, tempfile, time
 n = int(sys.argv[1]); cmd = sys.argv[2:]
 gnu_time = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
-best = None; rss = 0
+best = cpu = None; rss = 0
 for _ in range(n):
     with tempfile.NamedTemporaryFile("r") as tf:
         full = [gnu_time, "-f", "%M", "-o", tf.name] + cmd if gnu_time else cmd
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         dt = time.perf_counter() - t
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        dc = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
         if gnu_time:
             try:
                 rss = max(rss, int(tf.read().split()[-1]))
             except (ValueError, IndexError):
                 pass
     best = dt if best is None or dt < best else best
+    cpu = dc if cpu is None or dc < cpu else cpu
 if gnu_time:
-    print("%.3f %d" % (best, rss))
+    print("%.3f %.3f %d" % (best, cpu, rss))
 else:
-    print("%.3f ~%d" % (best, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+    print("%.3f %.3f ~%d" % (best, cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 PY
 }
 
-declare -A secs rss
+declare -A secs cpus rss
 row() { # name runs cmd...
 	local name=$1 n=$2
 	shift 2
-	read -r s r < <(measure "$n" "$@")
+	read -r s c r < <(measure "$n" "$@")
 	secs[$name]=$s
+	cpus[$name]=$c
 	rss[$name]=$r
-	printf "%-12s %8.3f s %8s KB   %s\n" "$name" "$s" "$r" "$*"
+	printf "%-12s %8.3f s %8.3f s %9s KB   %s\n" "$name" "$s" "$c" "$r" "$*"
 }
 
-printf "%-12s %10s %11s   %s\n" "what" "wall" "peak RSS" "command"
+printf "%-12s %10s %10s %12s   %s\n" "what" "wall" "cpu" "peak RSS" "command"
 row cat "$runs" cat "$cap"
 row stt-text "$runs" "$dump" -r "$cap" --no-summary
 row stt-json "$runs" "$dump" -r "$cap" --json --no-summary
@@ -92,8 +98,9 @@ fi
 ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 echo
 echo "frames: $("$dump" -r "$cap" -q 2>/dev/null | wc -l), segments: $segments"
-[ -n "${secs[tcpdump]:-}" ] &&
-	echo "tcpdump / stt-dump text: $(ratio "${secs[tcpdump]}" "${secs[stt-text]}")x (target >= 2)"
-[ -n "${secs[tshark]:-}" ] &&
-	echo "tshark / stt-dump text:  $(ratio "${secs[tshark]}" "${secs[stt-text]}")x (target >= 10)"
-echo "stt-dump json / text:    $(ratio "${secs[stt-json]}" "${secs[stt-text]}")x (target <= 2)"
+both() { # a b: "wall Nx, cpu Mx"
+	echo "wall $(ratio "${secs[$1]}" "${secs[$2]}")x, cpu $(ratio "${cpus[$1]}" "${cpus[$2]}")x"
+}
+[ -n "${secs[tcpdump]:-}" ] && echo "tcpdump / stt-dump text: $(both tcpdump stt-text) (target >= 2)"
+[ -n "${secs[tshark]:-}" ] && echo "tshark / stt-dump text:  $(both tshark stt-text) (target >= 10)"
+echo "stt-dump json / text:    $(both stt-json stt-text) (target <= 2)"

@@ -35,7 +35,7 @@ static uint64_t wall_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void keep(struct cf_active *a, const uint8_t *pkt, size_t len)
+void cf_keep(struct cf_active *a, const uint8_t *pkt, size_t len)
 {
 	if (a->keep)
 		stt_capw_write(a->keep, pkt, len, len, wall_ns());
@@ -127,7 +127,7 @@ bool cf_wait(struct cf_active *a, int seq, unsigned ms)
 				continue;
 			if (!stt_addr_eq(&o.src, &a->o->target))
 				continue;
-			keep(a, pk[i].data, pk[i].len);
+			cf_keep(a, pk[i].data, pk[i].len);
 			if (o.tcp.sport == a->o->port && o.tcp.dport == a->syn_port &&
 			    (o.tcp.flags & STT_TCP_RST))
 				a->saw_rst++;
@@ -140,7 +140,7 @@ bool cf_wait(struct cf_active *a, int seq, unsigned ms)
 
 int cf_send_raw(struct cf_active *a, const uint8_t *pkt, size_t len)
 {
-	keep(a, pkt, len);
+	cf_keep(a, pkt, len);
 	if (stt_underlay_send(a->u, pkt, len) != 0) {
 		a->send_errors++;
 		return -1;
@@ -578,7 +578,7 @@ int cf_active_run(struct cf_report *r, const struct cf_active_opts *o)
 		open_keep(a, c->name);
 		c->run(a, c);
 		close_keep(a);
-		cf_progress("[%2zu/%zu] %-22s %s", k, ncases, c->name, a->case_failed ? "violation" : "done");
+		cf_progress("[%2zu/%zu] %-22s %s", k, ncases, c->name, a->case_failed ? "violation" : "ok");
 	}
 	/* Let late frames in, then judge the target's own transmissions. */
 	cf_wait(a, -1, 200);

@@ -42,6 +42,8 @@ struct cf_active {
 uint64_t cf_now_ns(void);
 bool cf_wait(struct cf_active *a, int seq, unsigned ms);
 int cf_send_raw(struct cf_active *a, const uint8_t *pkt, size_t len);
+/* Record a packet in the case's --keep-pcaps capture. */
+void cf_keep(struct cf_active *a, const uint8_t *pkt, size_t len);
 size_t cf_inner_arp(struct cf_active *a, uint8_t *b);
 void cf_tmpl(struct cf_active *a, struct stt_outer_tmpl *t, const uint8_t *inner, size_t ilen);
 int cf_probe_build(struct cf_active *a, struct cf_probe *p, uint8_t tos, size_t payload);

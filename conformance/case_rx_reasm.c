@@ -220,6 +220,7 @@ void cf_rx_gso(struct cf_active *a, const struct cf_case *c)
 		.csum_start = (uint16_t)(hdr - STT_TCP_HDR_LEN),
 		.csum_offset = 16,
 	};
+	cf_keep(a, sp, n);
 	if (stt_underlay_send_gso(a->u, sp, n, &off) != 0) {
 		cf_skip(a, "STT-3.2-SEQ-OFFSET", "the kernel refused the GSO super-packet");
 		return;

@@ -43,6 +43,11 @@ void cf_list_text(FILE *f)
 		put_cases(f, q->id, ", ", "");
 		fputc('\n', f);
 	}
+	fprintf(f, "\ncases:\n");
+	for (size_t j = 0; j < cf_case_count(); j++) {
+		const struct cf_case *c = cf_case_at(j);
+		fprintf(f, "  %-22s %s  %s\n", c->name, c->mode & CF_MODE_RX ? "rx" : "tx", c->summary);
+	}
 }
 
 static json_t *mode_json(unsigned mode)

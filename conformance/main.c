@@ -253,6 +253,8 @@ int main(int argc, char **argv)
 	}
 	if (list_md)
 		stt_cli_usage_error("--markdown goes with --list");
+	if (tap && json && !strcmp(json, "-"))
+		stt_cli_usage_error("--tap and --json - both write to standard output");
 	if (!pcap && !have_target)
 		stt_cli_usage_error("nothing to do: give --list, --pcap FILE or --target IP");
 	if (pcap && have_target)
@@ -263,8 +265,7 @@ int main(int argc, char **argv)
 	if (have_target && !have_inner && !ao.replay)
 		stt_cli_usage_error("--target needs --inner-target (the host behind the target "
 				    "that answers)");
-	if (have_inner && ao.inner_target.family != ao.target.family && ao.inner_src.family &&
-	    ao.inner_src.family != ao.inner_target.family)
+	if (have_inner && ao.inner_src.family && ao.inner_src.family != ao.inner_target.family)
 		stt_cli_usage_error("--inner-src and --inner-target must be the same family");
 	if (ao.keep_pcaps && !have_target)
 		stt_cli_warn("--keep-pcaps: ignored in passive mode (the capture is the record)");

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "conform.h"
 #include "stt/capture.h"
+#include "stt/outer.h"
 
 int cf_passive_run(struct cf_report *r, const struct cf_passive_opts *o)
 {
@@ -12,6 +13,13 @@ int cf_passive_run(struct cf_report *r, const struct cf_passive_opts *o)
 	struct stt_cap *cap = stt_cap_open_file(o->path, &copts, err);
 	if (!cap) {
 		stt_cli_warn("%s", err);
+		return -1;
+	}
+	int lt = stt_cap_linktype(cap);
+	if (!stt_link_supported(lt)) {
+		stt_cli_warn("%s: link type %d (%s) is not one stt-conform decodes", stt_cap_source(cap),
+			     lt, stt_cap_link_name(lt));
+		stt_cap_close(cap);
 		return -1;
 	}
 	struct cf_txan *t = cf_txan_new(r, o->port);

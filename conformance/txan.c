@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "conform.h"
+#include "txan_int.h"
 #include "stt/cursor.h"
 #include "stt/inner.h"
 #include "stt/outer.h"
@@ -19,18 +20,6 @@
 #include "stt/wire.h"
 
 /* What a check needs to have seen to count as exercised. */
-enum scope {
-	SC_SEGMENT = 0, /* every STT segment */
-	SC_FRAME,	/* every reassembled frame */
-	SC_FRAME_IP,	/* frames with an IPv4/IPv6 inner packet */
-	SC_FRAME_TCP,	/* frames with an inner TCP packet */
-	SC_FRAME_NONIP, /* frames with a non-IP inner payload */
-	SC_MULTISEG,	/* frames of two segments or more */
-	SC_SENDER_MULTI, /* second and later frames of one sender */
-	SC_FLOW_MULTI,	/* second and later frames of one inner flow */
-	SC__COUNT
-};
-
 static enum scope scope_of(enum stt_check c)
 {
 	switch (c) {
@@ -67,68 +56,6 @@ static enum scope scope_of(enum stt_check c)
 		return SC_SEGMENT;
 	}
 }
-
-#define FLOW_KEY_LEN 40
-#define MAX_FLOWS 65536 /* a power of two; flows beyond it are not tracked */
-#define MAX_SENDERS 256
-#define MAX_INCOMPLETE 1024
-#define MAX_RANGES 64
-
-struct flow {
-	uint8_t key[FLOW_KEY_LEN];
-	bool used;
-	uint16_t sport; /* of the flow's first frame */
-	uint64_t frames;
-};
-
-/* One tunnel direction (outer source, destination, port) and what its
- * frames say about its DSCP and ECN encapsulation. */
-struct sender {
-	struct stt_addr src, dst;
-	uint16_t dport;
-	uint64_t frames, ip_frames;
-	uint64_t dscp_equal, dscp_differ;
-	uint64_t outer_dscps, inner_dscps; /* bitmaps of DSCP values seen */
-	uint32_t dscp_first_differ_pkt;
-	uint8_t dscp_first_differ_in, dscp_first_differ_out;
-	uint64_t ecn_normal, ecn_compat, ecn_ovs_ce, ecn_bad, ecn_ect_frames;
-	uint32_t ecn_bad_pkt, ecn_ovs_pkt;
-	uint8_t ecn_bad_in, ecn_bad_out;
-};
-
-/* An incomplete frame given up at the end (or on timeout): kept to spot
- * one frame's segments sent under several acks. */
-struct incomplete {
-	struct stt_addr src, dst;
-	uint16_t dport, sport, frame_len;
-	uint32_t ack, first_pkt;
-	unsigned n_ranges;
-	uint16_t off[MAX_RANGES], len[MAX_RANGES];
-};
-
-struct cf_txan {
-	struct cf_report *r;
-	uint16_t port;
-	struct stt_reasm *ra;
-	struct stt_txcheck *tx;
-	uint64_t scope_n[SC__COUNT];
-	uint64_t packets, stt_segments, truncated, fragments, malformed, multicast;
-	uint64_t diag[STT_CHK__COUNT];
-	const struct stt_outer *cur; /* segment being checked, for OVS deviations */
-	enum stt_check last_chk;
-	uint32_t last_cookie;
-	struct flow *flows;
-	uint64_t n_flows;
-	bool flows_full;
-	struct sender senders[MAX_SENDERS];
-	size_t n_senders;
-	struct incomplete *inc;
-	size_t n_inc;
-	cf_frame_hook hook;
-	void *hook_ctx;
-	bool accept_reversed;
-	uint64_t reversed_seen;
-};
 
 void cf_txan_accept_reversed(struct cf_txan *t)
 {
@@ -185,64 +112,6 @@ static void on_finding(void *ctx, const struct stt_finding *f)
 				    d->name, what);
 }
 
-static uint64_t hash_bytes(const uint8_t *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-/* The inner flow a frame belongs to: addresses, protocol and ports for
- * IP, MAC addresses and EtherType otherwise. */
-static void flow_key(const struct stt_inner *in, uint8_t key[FLOW_KEY_LEN])
-{
-	memset(key, 0, FLOW_KEY_LEN);
-	if (in->is_ipv4 || in->is_ipv6) {
-		key[0] = in->is_ipv4 ? 4 : 6;
-		key[1] = in->l4_proto;
-		memcpy(key + 2, in->ip_src.a, 16);
-		memcpy(key + 18, in->ip_dst.a, 16);
-		stt_put_be16(key + 34, in->sport);
-		stt_put_be16(key + 36, in->dport);
-	} else {
-		key[0] = 1;
-		memcpy(key + 2, in->src, 6);
-		memcpy(key + 8, in->dst, 6);
-		stt_put_be16(key + 14, in->ethertype);
-	}
-}
-
-static void flow_add(struct cf_txan *t, const struct stt_inner *in, uint16_t sport)
-{
-	uint8_t key[FLOW_KEY_LEN];
-	flow_key(in, key);
-	uint64_t h = hash_bytes(key, sizeof(key));
-	for (size_t probe = 0; probe < MAX_FLOWS; probe++) {
-		struct flow *fl = &t->flows[(h + probe) & (MAX_FLOWS - 1)];
-		if (fl->used && !memcmp(fl->key, key, sizeof(key))) {
-			fl->frames++;
-			t->scope_n[SC_FLOW_MULTI]++;
-			return;
-		}
-		if (!fl->used) {
-			/* Keep the table at most 3/4 full so probes stay short. */
-			if (t->n_flows >= MAX_FLOWS / 4 * 3) {
-				t->flows_full = true;
-				return;
-			}
-			fl->used = true;
-			memcpy(fl->key, key, sizeof(key));
-			fl->sport = sport;
-			fl->frames = 1;
-			t->n_flows++;
-			return;
-		}
-	}
-}
-
 static struct sender *sender_get(struct cf_txan *t, const struct stt_reasm_key *k)
 {
 	for (size_t i = 0; i < t->n_senders; i++) {
@@ -259,58 +128,6 @@ static struct sender *sender_get(struct cf_txan *t, const struct stt_reasm_key *
 	s->dst = k->dst;
 	s->dport = k->dport;
 	return s;
-}
-
-/* Compare the outer DSCP/ECN of a frame's first segment with the inner
- * packet's, for the model detection in qos_finish(). */
-static void qos_frame(struct sender *s, const struct stt_reasm_frame *f, const struct stt_inner *in,
-		      uint32_t pkt)
-{
-	if (!(in->is_ipv4 || in->is_ipv6) || in->l3_truncated || !f->have_first_tos)
-		return;
-	s->ip_frames++;
-	uint8_t idscp = stt_tos_dscp(in->tos), odscp = stt_tos_dscp(f->first_tos);
-	uint8_t iecn = stt_tos_ecn(in->tos), oecn = stt_tos_ecn(f->first_tos);
-	s->outer_dscps |= 1ull << odscp;
-	s->inner_dscps |= 1ull << idscp;
-	if (idscp == odscp) {
-		s->dscp_equal++;
-	} else {
-		if (!s->dscp_differ++) {
-			s->dscp_first_differ_pkt = pkt;
-			s->dscp_first_differ_in = idscp;
-			s->dscp_first_differ_out = odscp;
-		}
-	}
-	if (iecn == STT_ECN_NOT_ECT) {
-		/* Both modes leave the outer Not-ECT for a Not-ECT packet. */
-		if (oecn != STT_ECN_NOT_ECT && !s->ecn_bad++) {
-			s->ecn_bad_pkt = pkt;
-			s->ecn_bad_in = iecn;
-			s->ecn_bad_out = oecn;
-		}
-		return;
-	}
-	s->ecn_ect_frames++;
-	if (oecn == iecn)
-		s->ecn_normal++;
-	else if (oecn == STT_ECN_NOT_ECT)
-		s->ecn_compat++;
-	else if (iecn == STT_ECN_CE && oecn == STT_ECN_ECT0) {
-		/* RFC 3168 full functionality, what Linux and OVS do. */
-		if (!s->ecn_ovs_ce++)
-			s->ecn_ovs_pkt = pkt;
-	} else if (!s->ecn_bad++) {
-		s->ecn_bad_pkt = pkt;
-		s->ecn_bad_in = iecn;
-		s->ecn_bad_out = oecn;
-	}
-}
-
-static const char *ecn_name(uint8_t e)
-{
-	static const char *const n[4] = { "Not-ECT", "ECT(1)", "ECT(0)", "CE" };
-	return n[e & 3];
 }
 
 static void on_deliver(void *ctx, const struct stt_reasm_frame *f)
@@ -341,12 +158,12 @@ static void on_deliver(void *ctx, const struct stt_reasm_frame *f)
 
 	uint16_t sport = f->nsegs ? f->segs[0].sport : 0;
 	if (in.eth_ok)
-		flow_add(t, &in, sport);
+		cf_flow_add(t, &in, sport);
 	struct sender *s = sender_get(t, &f->key);
 	if (s) {
 		if (s->frames++)
 			t->scope_n[SC_SENDER_MULTI]++;
-		qos_frame(s, f, &in, pkt);
+		cf_qos_frame(s, f, &in, pkt);
 	}
 }
 
@@ -533,244 +350,6 @@ void cf_txan_packet(struct cf_txan *t, int linktype, const uint8_t *pkt, size_t 
 	stt_reasm_add(t->ra, &s);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Segments of one frame sent under several acks never complete: they show
- * up as incomplete frames of one sender, source port and frame length
- * whose byte ranges are disjoint and together cover the whole frame. */
-static void ack_const_finish(struct cf_txan *t)
-{
-	bool *done = calloc(t->n_inc ? t->n_inc : 1, sizeof(bool));
-	uint32_t *ranges = malloc(sizeof(uint32_t) * MAX_RANGES * 8);
-	if (!done || !ranges)
-		goto out;
-	for (size_t i = 0; i < t->n_inc; i++) {
-		struct incomplete *a = &t->inc[i];
-		if (done[i])
-			continue;
-		size_t n = 0, members = 0;
-		uint32_t acks[3] = { 0 }, pkts[3] = { 0 };
-		uint64_t bytes = 0;
-		for (size_t j = i; j < t->n_inc; j++) {
-			struct incomplete *b = &t->inc[j];
-			if (done[j] || b->sport != a->sport || b->frame_len != a->frame_len ||
-			    b->dport != a->dport || !stt_addr_eq(&a->src, &b->src) ||
-			    !stt_addr_eq(&a->dst, &b->dst))
-				continue;
-			if (n + b->n_ranges > MAX_RANGES * 8)
-				break;
-			done[j] = true;
-			if (members < 3) {
-				acks[members] = b->ack;
-				pkts[members] = b->first_pkt;
-			}
-			members++;
-			for (unsigned k = 0; k < b->n_ranges; k++) {
-				ranges[n++] = (uint32_t)b->off[k] << 16 | b->len[k];
-				bytes += b->len[k];
-			}
-		}
-		if (members < 2 || bytes != a->frame_len)
-			continue;
-		qsort(ranges, n, sizeof(*ranges), cmp_u32);
-		uint32_t end = 0;
-		bool tiles = true;
-		for (size_t k = 0; k < n && tiles; k++) {
-			uint32_t off = ranges[k] >> 16, len = ranges[k] & 0xffff;
-			tiles = off == end;
-			end = off + len;
-		}
-		if (!tiles || end != a->frame_len)
-			continue;
-		cf_report_violation(t->r, "STT-3.2-ACK-CONST", "tx.ack-id", false,
-				    "expected one ack for all segments of a %u-byte frame, got %zu "
-				    "(0x%08x at packet %u, 0x%08x at packet %u%s)",
-				    a->frame_len, members, acks[0], pkts[0], acks[1], pkts[1],
-				    members > 2 ? ", ..." : "");
-	}
-out:
-	free(done);
-	free(ranges);
-}
-
-/* DSCP model and ECN mode per sender; violations when neither model nor
- * mode explains what was sent. */
-static void qos_finish(struct cf_txan *t)
-{
-	struct cf_report *r = t->r;
-	uint64_t uniform = 0, pipe = 0, ambiguous = 0, ip = 0, ecn_frames = 0;
-	uint64_t normal = 0, compat = 0;
-	char a[48], b[48];
-	for (size_t i = 0; i < t->n_senders; i++) {
-		struct sender *s = &t->senders[i];
-		if (!s->ip_frames)
-			continue;
-		ip += s->ip_frames;
-		stt_addr_format(&s->src, a, sizeof(a));
-		stt_addr_format(&s->dst, b, sizeof(b));
-		bool one_outer = __builtin_popcountll(s->outer_dscps) == 1;
-		bool one_inner = __builtin_popcountll(s->inner_dscps) == 1;
-		if (!s->dscp_differ && one_inner) {
-			ambiguous++;
-		} else if (!s->dscp_differ) {
-			uniform++;
-			cf_report_note_pass(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP",
-					    "uniform model: outer DSCP follows the inner (%s > %s)", a,
-					    b);
-		} else if (one_outer) {
-			pipe++;
-			cf_report_note_pass(r, "STT-3.3.1-DSCP-PIPE-ENCAP",
-					    "pipe model: outer DSCP %d whatever the inner (%s > %s)",
-					    __builtin_ctzll(s->outer_dscps), a, b);
-		} else {
-			char msg[200];
-			snprintf(msg, sizeof(msg),
-				 "expected outer DSCP = inner DSCP (uniform) or one constant (pipe), "
-				 "got outer %u for inner %u (packet %u)",
-				 s->dscp_first_differ_out, s->dscp_first_differ_in,
-				 s->dscp_first_differ_pkt);
-			cf_report_violation(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP", "tx.qos", false, "%s", msg);
-			cf_report_violation(r, "STT-3.3.1-DSCP-PIPE-ENCAP", "tx.qos", false, "%s", msg);
-		}
-		ecn_frames += s->ecn_ect_frames;
-		normal += s->ecn_normal;
-		compat += s->ecn_compat;
-		if (s->ecn_bad) {
-			char msg[200];
-			snprintf(msg, sizeof(msg),
-				 "expected outer ECN = inner (normal) or Not-ECT (compatibility), "
-				 "got %s for inner %s (packet %u)",
-				 ecn_name(s->ecn_bad_out), ecn_name(s->ecn_bad_in), s->ecn_bad_pkt);
-			cf_report_violation(r, "STT-3.3.1-ECN-ENCAP-NORMAL", "tx.qos", false, "%s", msg);
-			cf_report_violation(r, "STT-3.3.1-ECN-ENCAP-COMPAT", "tx.qos", false, "%s", msg);
-			cf_report_violation(r, "STT-3.3.1-ECN-RFC6040", "tx.qos", false, "%s", msg);
-		}
-		if (s->ecn_ovs_ce) {
-			char msg[200];
-			snprintf(msg, sizeof(msg),
-				 "expected outer CE for inner CE (normal mode), got ECT(0) as RFC 3168, "
-				 "Linux and OVS do (packet %u)",
-				 s->ecn_ovs_pkt);
-			cf_report_violation(r, "STT-3.3.1-ECN-ENCAP-NORMAL", "tx.qos", true, "%s", msg);
-			cf_report_violation(r, "STT-3.3.1-ECN-RFC6040", "tx.qos", true, "%s", msg);
-		}
-	}
-	cf_report_exercise(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP", uniform);
-	cf_report_exercise(r, "STT-3.3.1-DSCP-PIPE-ENCAP", pipe);
-	if (ambiguous && !uniform && !pipe) {
-		cf_report_skip_reason(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP",
-				      "inner DSCP never varied: cannot tell uniform from pipe");
-		cf_report_skip_reason(r, "STT-3.3.1-DSCP-PIPE-ENCAP",
-				      "inner DSCP never varied: cannot tell uniform from pipe");
-	} else if (uniform && !pipe) {
-		cf_report_skip_reason(r, "STT-3.3.1-DSCP-PIPE-ENCAP", "the sender uses the uniform model");
-	} else if (pipe && !uniform) {
-		cf_report_skip_reason(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP", "the sender uses the pipe model");
-	}
-	if (!ip) {
-		cf_report_skip_reason(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP", "no frame with an inner IP packet");
-		cf_report_skip_reason(r, "STT-3.3.1-DSCP-PIPE-ENCAP", "no frame with an inner IP packet");
-	}
-	/* ECN: only ECN-capable inner packets tell the modes apart. */
-	cf_report_exercise(r, "STT-3.3.1-ECN-RFC6040", ip);
-	cf_report_exercise(r, "STT-3.3.1-ECN-ENCAP-NORMAL", normal);
-	cf_report_exercise(r, "STT-3.3.1-ECN-ENCAP-COMPAT", compat);
-	if (normal && !compat)
-		cf_report_note_pass(r, "STT-3.3.1-ECN-ENCAP-NORMAL", "normal mode detected (%llu ECN-capable frames)",
-				    (unsigned long long)normal);
-	if (compat && !normal)
-		cf_report_note_pass(r, "STT-3.3.1-ECN-ENCAP-COMPAT",
-				    "compatibility mode detected (%llu ECN-capable frames)",
-				    (unsigned long long)compat);
-	if (normal && !compat)
-		cf_report_skip_reason(r, "STT-3.3.1-ECN-ENCAP-COMPAT", "the sender uses normal mode");
-	if (compat && !normal)
-		cf_report_skip_reason(r, "STT-3.3.1-ECN-ENCAP-NORMAL", "the sender uses compatibility mode");
-	if (!ecn_frames) {
-		cf_report_skip_reason(r, "STT-3.3.1-ECN-ENCAP-NORMAL", "no ECN-capable inner packet");
-		cf_report_skip_reason(r, "STT-3.3.1-ECN-ENCAP-COMPAT", "no ECN-capable inner packet");
-	}
-	if (uniform + pipe + ambiguous)
-		cf_report_stat(r, "tx.dscp_model", "%s",
-			       uniform && pipe ? "mixed (per sender)"
-			       : uniform       ? "uniform"
-			       : pipe	       ? "pipe"
-					       : "undetermined (inner DSCP constant)");
-	if (ecn_frames)
-		cf_report_stat(r, "tx.ecn_mode", "%s",
-			       normal && compat ? "mixed"
-			       : normal		? "normal"
-			       : compat		? "compatibility"
-						: "none");
-}
-
-unsigned cf_sport_bucket(uint16_t sport)
-{
-	/* 16 buckets of 1024 ports over the position within a 16384-port
-	 * window: the ephemeral range maps onto all of them. */
-	return (sport % 16384u) / 1024u;
-}
-
-double cf_chi_square16(const uint64_t bucket[16], uint64_t n)
-{
-	if (!n)
-		return 0.0;
-	double e = (double)n / 16.0, chi = 0.0;
-	for (unsigned i = 0; i < 16; i++) {
-		double d = (double)bucket[i] - e;
-		chi += d * d / e;
-	}
-	return chi;
-}
-
-static int cmp_u16(const void *a, const void *b)
-{
-	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void sport_stats(struct cf_txan *t)
-{
-	struct cf_report *r = t->r;
-	uint64_t bucket[16] = { 0 };
-	uint16_t *ports = malloc(sizeof(uint16_t) * (t->n_flows ? t->n_flows : 1));
-	size_t n = 0;
-	if (!ports)
-		return;
-	for (size_t i = 0; i < MAX_FLOWS; i++) {
-		if (!t->flows[i].used)
-			continue;
-		ports[n++] = t->flows[i].sport;
-		bucket[cf_sport_bucket(t->flows[i].sport)]++;
-	}
-	qsort(ports, n, sizeof(*ports), cmp_u16);
-	size_t distinct = 0;
-	for (size_t i = 0; i < n; i++)
-		distinct += i == 0 || ports[i] != ports[i - 1];
-	free(ports);
-	cf_report_stat_num(r, "tx.inner_flows", (double)n);
-	cf_report_stat_num(r, "tx.sport_distinct", (double)distinct);
-	if (n) {
-		double chi = cf_chi_square16(bucket, n);
-		cf_report_stat_num(r, "tx.sport_chi2_16", (double)(long long)(chi * 100 + 0.5) / 100);
-		/* 15 degrees of freedom: 30.58 is the p = 0.01 point. The test
-		 * means something only when each bucket expects 5 or more. */
-		if (n >= 80)
-			cf_report_stat(r, "tx.sport_spread", "%s (chi-square %.1f, 15 d.f., p=0.01 at 30.58)",
-				       chi > 30.58 ? "not uniform" : "consistent with uniform", chi);
-		else
-			cf_report_stat(r, "tx.sport_spread",
-				       "too few flows for a verdict (%zu; 80 needed)", n);
-	}
-	if (t->flows_full)
-		cf_report_note(r, "more than %d inner flows: source-port statistics cover the first ones",
-			       MAX_FLOWS / 4 * 3);
-}
-
 void cf_txan_finish(struct cf_txan *t, uint64_t now_ns)
 {
 	struct cf_report *r = t->r;
@@ -780,9 +359,9 @@ void cf_txan_finish(struct cf_txan *t, uint64_t now_ns)
 			if (r->res[i].req->sides & STT_SIDE_TX)
 				cf_report_skip_reason(r, r->res[i].req->id, "no STT segment (TCP to port %u)",
 					      t->port);
-	ack_const_finish(t);
-	qos_finish(t);
-	sport_stats(t);
+	cf_ack_const_finish(t);
+	cf_qos_finish(t);
+	cf_sport_stats(t);
 
 	for (unsigned c = 0; c < STT_CHK__COUNT; c++) {
 		const struct stt_check_def *d = stt_check_def((enum stt_check)c);
@@ -837,6 +416,19 @@ void cf_txan_finish(struct cf_txan *t, uint64_t now_ns)
 			   (double)(rs->drops[STT_DROP_FLUSHED] + rs->drops[STT_DROP_TIMEOUT] +
 				    rs->drops[STT_DROP_EVICTED]));
 	cf_report_stat_num(r, "senders", (double)t->n_senders);
+	/* The cross-frame rules as counts, next to the entropy figures. */
+	static const struct {
+		const char *key, *req;
+	} counts[] = {
+		{ "tx.ack_reuses", "STT-3.2-ACK-UNIQUE" },
+		{ "tx.frames_sport_varied", "STT-3.2-SPORT-CONST" },
+		{ "tx.flows_sport_unstable", "STT-3.2-SPORT-FLOW" },
+	};
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		const struct cf_result *x = cf_report_get(r, counts[i].req);
+		if (x && t->scope_n[SC_FRAME])
+			cf_report_stat_num(r, counts[i].key, (double)x->violations);
+	}
 	if (t->truncated)
 		cf_report_note(r, "%llu segments cut by the snaplen could not be reassembled",
 			       (unsigned long long)t->truncated);

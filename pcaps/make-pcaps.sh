@@ -62,6 +62,8 @@ $edit relink sll2 "$tmp/base3000.pcap" "$out/sll2.pcap"
 $edit relink raw "$tmp/base3000.pcap" "$out/raw-ip.pcap"
 $edit vlan 10 3 "$tmp/base3000.pcap" "$out/outer-vlan.pcap"
 $edit ipopts "$tmp/base3000.pcap" "$out/ipv4-options.pcap"
+# pcapng rather than pcap (the name keeps .pcap: stt-dump goes by content).
+$edit pcapng "$tmp/base3000.pcap" "$out/pcapng-format.pcap"
 
 # --- inner payloads -----------------------------------------------------
 gen inner-ipv6 --ping --inner-ipv6 --inner-src 2001:db8:1::1 --inner-dst 2001:db8:1::2 --size 200
@@ -141,4 +143,5 @@ $edit nonstt-tcp "$out/bad-non-stt-tcp.pcap"
 $edit poke 1 14 43 "$tmp/bad.pcap" "$out/bad-corrupt-ip.pcap"
 printf 'this is not a pcap file\n' >"$out/bad-not-pcap.pcap"
 
-echo "make-pcaps.sh: $(ls "$out"/*.pcap | wc -l) captures in $out"
+n=$(find "$out" -maxdepth 1 -name "*.pcap" | wc -l)
+echo "make-pcaps.sh: $n captures in $out"

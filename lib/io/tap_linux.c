@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -58,6 +60,44 @@ static int set_link(const char *name, unsigned mtu, bool up, char *err, size_t e
 	return rc;
 }
 
+/* One RTM_NEWLINK setting a u32 attribute; 0 or -1 (errno from the
+ * kernel's answer). */
+static int link_set_u32(int ifindex, unsigned short attr, uint32_t val)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		struct rtattr ra;
+		uint32_t val;
+	} req;
+	uint8_t buf[512];
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int rc = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = RTM_NEWLINK;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.ifi.ifi_family = AF_UNSPEC;
+	req.ifi.ifi_index = ifindex;
+	req.ra.rta_type = attr;
+	req.ra.rta_len = RTA_LENGTH(sizeof(uint32_t));
+	req.val = val;
+	if (send(fd, &req, sizeof(req), 0) == (ssize_t)sizeof(req)) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		const struct nlmsghdr *nh = (const void *)buf;
+		if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) && nh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(nh);
+			errno = -e->error;
+			rc = e->error == 0 ? 0 : -1;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
 struct stt_tap *stt_tap_open(const struct stt_tap_config *cfg, char *err, size_t errlen)
 {
 	struct stt_tap *t = calloc(1, sizeof(*t));
@@ -99,6 +139,16 @@ struct stt_tap *stt_tap_open(const struct stt_tap_config *cfg, char *err, size_t
 			goto fail;
 		}
 		t->offload = true;
+	}
+	if (cfg->gso_max) {
+		/* Best effort (kernels before 5.19 refuse it): keeps the TAP's
+		 * super-frames within one STT frame and one GSO super-packet.
+		 * Without it the endpoint splits what is too long. */
+		int ifindex = (int)if_nametoindex(t->name);
+		link_set_u32(ifindex, IFLA_GSO_MAX_SIZE, cfg->gso_max);
+#ifdef IFLA_GSO_IPV4_MAX_SIZE
+		link_set_u32(ifindex, IFLA_GSO_IPV4_MAX_SIZE, cfg->gso_max);
+#endif
 	}
 	if (set_link(t->name, cfg->mtu, cfg->up, err, errlen) < 0)
 		goto fail;

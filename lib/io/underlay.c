@@ -181,6 +181,12 @@ int stt_underlay_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned 
 	for (int i = 0; i < n; i++) {
 		u->st.rx_packets++;
 		u->st.rx_bytes += pkts[i].len;
+		if (pkts[i].csum == STT_RX_CSUM_VALID)
+			u->st.rx_csum_valid++;
+		else if (pkts[i].csum == STT_RX_CSUM_PARTIAL)
+			u->st.rx_csum_partial++;
+		if (pkts[i].wirelen > u->st.rx_max_len)
+			u->st.rx_max_len = pkts[i].wirelen;
 	}
 	return n;
 }

@@ -16,6 +16,7 @@
 #define MAC_TTL_NS (300ull * 1000000000ull)
 /* Room for one outer packet: Ethernet + VLAN + IPv6 + TCP + 64 KB. */
 #define OUT_CAP (18 + 40 + 20 + 65536)
+#define TXIN_CAP (65536 + 64)
 
 struct ep_peer {
 	struct stt_addr addr;
@@ -49,7 +50,10 @@ struct stt_endpoint {
 	uint32_t next_frame_id;
 	uint16_t next_ip_id;
 	uint64_t now_ns;
+	uint8_t *cur; /* the STT frame being sent: frame or txin */
 	uint8_t frame[STT_MAX_FRAME_LEN];
+	/* zero-copy input: the STT header goes in the first 18 bytes */
+	uint8_t txin[STT_FRAME_HDR_LEN + TXIN_CAP];
 	uint8_t out[OUT_CAP];
 	uint8_t rxbuf[STT_MAX_FRAME_LEN];
 	uint8_t split[STT_MAX_FRAME_LEN];
@@ -273,7 +277,7 @@ static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned 
 		t->csum_mode = STT_CSUM_MODE_PSEUDO;
 		for (size_t o = 0; o < frame_len; o += chunk) {
 			size_t n = frame_len - o < chunk ? frame_len - o : chunk;
-			size_t plen = stt_segment_write(t, (uint16_t)frame_len, (uint16_t)o, ep->frame + o,
+			size_t plen = stt_segment_write(t, (uint16_t)frame_len, (uint16_t)o, ep->cur + o,
 							n, o + n >= frame_len, index, ep->out, sizeof(ep->out));
 			struct stt_offload g = {
 				.flags = STT_OFF_F_NEEDS_CSUM,
@@ -299,7 +303,7 @@ static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned 
 	size_t n = stt_segment_count(frame_len, mss);
 	t->csum_mode = STT_CSUM_MODE_FULL;
 	for (size_t i = 0; i < n; i++) {
-		size_t plen = stt_segment_build(t, ep->frame, frame_len, mss, i, ep->out, sizeof(ep->out));
+		size_t plen = stt_segment_build(t, ep->cur, frame_len, mss, i, ep->out, sizeof(ep->out));
 		if (!plen || ep->ops.tx(ep->ctx, pi, ep->out, plen) < 0) {
 			ep->st.tx_errors++;
 			c->st.tx_drops++;
@@ -322,14 +326,22 @@ static int encap_one(struct stt_endpoint *ep, struct ep_context *c, const uint8_
 	int sent = 0;
 
 	fill_frame_hdr(c->st.context_id, f, len, off, &h);
-	frame_len = stt_frame_build(&h, f, len, ep->frame, sizeof(ep->frame));
+	if (f == ep->txin + STT_FRAME_HDR_LEN && len <= STT_MAX_INNER_LEN) {
+		/* the frame already sits behind room for the header */
+		stt_frame_hdr_encode(&h, ep->txin);
+		frame_len = STT_FRAME_HDR_LEN + len;
+		ep->cur = ep->txin;
+	} else {
+		frame_len = stt_frame_build(&h, f, len, ep->frame, sizeof(ep->frame));
+		ep->cur = ep->frame;
+	}
 	if (!frame_len) {
 		ep->st.tx_too_long++;
 		c->st.tx_drops++;
 		return 0;
 	}
 	if (off && (off->flags & STT_OFF_F_NEEDS_CSUM) && !(h.flags & STT_F_CSUM_PARTIAL))
-		finish_inner_csum(ep->frame + STT_FRAME_HDR_LEN, len, off);
+		finish_inner_csum(ep->cur + STT_FRAME_HDR_LEN, len, off);
 
 	stt_ep_inner_parse(f, len, &in);
 	stt_outer_tmpl_defaults(&t);
@@ -400,6 +412,12 @@ int stt_endpoint_encap(struct stt_endpoint *ep, unsigned port, const uint8_t *fr
 	return encap_one(ep, c, frame, len, off);
 }
 
+uint8_t *stt_endpoint_tx_buffer(struct stt_endpoint *ep, size_t *cap)
+{
+	*cap = TXIN_CAP;
+	return ep->txin + STT_FRAME_HDR_LEN;
+}
+
 /* ---- decapsulation ---- */
 
 void stt_endpoint_input(struct stt_endpoint *ep, const uint8_t *pkt, size_t len,
@@ -418,6 +436,11 @@ void stt_endpoint_input(struct stt_endpoint *ep, const uint8_t *pkt, size_t len,
 		return;
 	}
 	if (ps != STT_PARSE_OK) {
+		ep->st.rx_malformed++;
+		return;
+	}
+	if (o.truncated) {
+		/* a packet larger than the receive buffer: never complete */
 		ep->st.rx_malformed++;
 		return;
 	}

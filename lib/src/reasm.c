@@ -49,6 +49,11 @@
 #define HEAVY_MAX 8 /* more than cap/8 each: at most 7 sources at once */
 #define CHUNK_POOL_MAX 64
 #define FRAME_POOL_MAX 32
+#define FLAT_POOL_MAX 4
+/* Frames this long get a flat buffer of the largest size, from a small
+ * free list: no malloc (nor page faults) per frame for big frames, at
+ * most a third more charged than needed. */
+#define FLAT_BIG_MIN 49152
 
 struct reasm_src;
 
@@ -59,12 +64,12 @@ enum frame_state {
 };
 
 /* A delivered frame keeps a sample of its bytes (all of the first 64, then
- * one every 256) so that a late copy of one of its segments is recognised
+ * one every 1024) so that a late copy of one of its segments is recognised
  * and absorbed instead of starting a frame that would only time out, while
  * a new frame reusing the ack (a sender's MUST violation, but it happens)
  * differs somewhere in the sample and replaces the entry. */
 #define DONE_HEAD 64
-#define DONE_STRIDE 256
+#define DONE_STRIDE 1024
 
 /* The lists a frame is on, each doubly linked through link[which]. */
 enum {
@@ -102,6 +107,13 @@ struct reasm_frame {
 	unsigned nrecs, caprecs;
 	uint8_t *samples; /* FRAME_DONE */
 	size_t nsamples;
+	uint64_t *flat_bits; /* promoted: the whole frame's bitmap, then its bytes */
+	uint8_t *flat_data;
+	/* A flat frame that has only ever grown from offset 0 needs no bitmap:
+	 * it holds [0, prefix). The bitmap is built the first time a segment
+	 * lands beyond the prefix (bits_live). */
+	bool bits_live;
+	uint32_t prefix;
 	struct reasm_chunk *chunks[REASM_MAX_CHUNKS];
 };
 
@@ -126,6 +138,7 @@ struct stt_reasm {
 	size_t nbuckets; /* power of two, for both tables */
 
 	struct reasm_list age, lru, done;
+	struct reasm_frame *last; /* looked up last: bursts of one frame skip the hash */
 	struct reasm_src *heavy[HEAVY_MAX];
 	size_t heavy_threshold;
 
@@ -133,6 +146,8 @@ struct stt_reasm {
 	unsigned chunk_pool_n;
 	struct reasm_frame *frame_pool;
 	unsigned frame_pool_n;
+	void *flat_pool[FLAT_POOL_MAX];
+	unsigned flat_pool_n;
 
 	uint8_t *outbuf; /* STT_MAX_FRAME_LEN: multi-chunk frames are delivered from here */
 };
@@ -176,17 +191,35 @@ static uint64_t hash_addr(uint64_t h, const struct stt_addr *a)
 	return mix64(h ^ w1);
 }
 
+/* Per segment: a multiply-rotate chain over the key's words under the
+ * seed, then a full mix. Not cryptographic; the seed is what a remote
+ * sender does not know. */
 static uint64_t hash_key(const struct stt_reasm *r, const struct stt_reasm_key *k)
 {
-	uint64_t h = hash_addr(r->seed, &k->src);
+	uint64_t w[5], h = r->seed;
 
-	h = hash_addr(h, &k->dst);
-	return mix64(h ^ ((uint64_t)k->dport << 32) ^ k->ack);
+	memcpy(&w[0], k->src.a, 8);
+	memcpy(&w[1], k->src.a + 8, 8);
+	memcpy(&w[2], k->dst.a, 8);
+	memcpy(&w[3], k->dst.a + 8, 8);
+	w[4] = (uint64_t)k->ack | (uint64_t)k->dport << 32 | (uint64_t)k->src.family << 48 |
+	       (uint64_t)k->dst.family << 56;
+	for (int i = 0; i < 5; i++) {
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
+		h = (h << 31) | (h >> 33);
+	}
+	return mix64(h);
 }
 
 static bool addr_same(const struct stt_addr *x, const struct stt_addr *y)
 {
-	return x->family == y->family && memcmp(x->a, y->a, sizeof(x->a)) == 0;
+	uint64_t x0, x1, y0, y1;
+
+	memcpy(&x0, x->a, 8);
+	memcpy(&x1, x->a + 8, 8);
+	memcpy(&y0, y->a, 8);
+	memcpy(&y1, y->a + 8, 8);
+	return ((x0 ^ y0) | (x1 ^ y1)) == 0 && x->family == y->family;
 }
 
 static bool key_same(const struct stt_reasm_key *x, const struct stt_reasm_key *y)
@@ -334,6 +367,29 @@ static void chunk_put(struct stt_reasm *r, struct reasm_chunk *c)
 	r->chunk_pool_n++;
 }
 
+/* A promoted frame: its bitmap and bytes in one block. */
+static size_t flat_size(size_t frame_len)
+{
+	if (frame_len >= FLAT_BIG_MIN)
+		frame_len = STT_MAX_FRAME_LEN;
+	return (frame_len + 63) / 64 * 8 + frame_len;
+}
+
+static void *flat_get(struct stt_reasm *r, size_t frame_len)
+{
+	if (frame_len >= FLAT_BIG_MIN && r->flat_pool_n)
+		return r->flat_pool[--r->flat_pool_n];
+	return malloc(flat_size(frame_len));
+}
+
+static void flat_put(struct stt_reasm *r, void *p, size_t frame_len)
+{
+	if (frame_len >= FLAT_BIG_MIN && r->flat_pool_n < FLAT_POOL_MAX)
+		r->flat_pool[r->flat_pool_n++] = p;
+	else
+		free(p);
+}
+
 /* Give back a frame's bytes and records (it stays in the tables). */
 static void frame_release_data(struct stt_reasm *r, struct reasm_frame *f)
 {
@@ -345,6 +401,12 @@ static void frame_release_data(struct stt_reasm *r, struct reasm_frame *f)
 			f->chunks[i] = NULL;
 			n += sizeof(struct reasm_chunk);
 		}
+	}
+	if (f->flat_bits) {
+		n += flat_size(f->frame_len);
+		flat_put(r, f->flat_bits, f->frame_len);
+		f->flat_bits = NULL;
+		f->flat_data = NULL;
 	}
 	n += (size_t)f->caprecs * sizeof(*f->recs) + f->nsamples;
 	free(f->samples);
@@ -362,6 +424,8 @@ static void frame_destroy(struct stt_reasm *r, struct reasm_frame *f)
 	struct reasm_frame **pp = &r->fbuckets[f->hash & (r->nbuckets - 1)];
 	struct reasm_src *s = f->src;
 
+	if (r->last == f)
+		r->last = NULL;
 	frame_release_data(r, f);
 	while (*pp != f)
 		pp = &(*pp)->hnext;
@@ -526,6 +590,8 @@ void stt_reasm_free(struct stt_reasm *r)
 		r->chunk_pool = c->u.next_free;
 		free(c);
 	}
+	while (r->flat_pool_n)
+		free(r->flat_pool[--r->flat_pool_n]);
 	while (r->frame_pool) {
 		struct reasm_frame *f = r->frame_pool;
 
@@ -590,8 +656,51 @@ static unsigned chunks_for(size_t len)
 /* What a frame of this length costs when complete (records aside). */
 static size_t full_charge(uint16_t frame_len)
 {
+	size_t chunked = (size_t)chunks_for(frame_len) * sizeof(struct reasm_chunk);
+	size_t flat = flat_size(frame_len);
+
 	return sizeof(struct reasm_frame) + sizeof(struct reasm_src) +
-	       (size_t)chunks_for(frame_len) * sizeof(struct reasm_chunk);
+	       (chunked > flat ? chunked : flat);
+}
+
+/* Move a frame that has shown a quarter of its bytes (or is about to)
+ * from chunks to one flat buffer, so that it fills in place and is
+ * delivered without a copy. An attacker must send real bytes, a quarter of
+ * the frame, to be charged for all of it; until then partial frames cost
+ * only the chunks they touch. Best effort: without room it stays chunked. */
+static void frame_promote(struct stt_reasm *r, struct reasm_frame *f, uint64_t now)
+{
+	size_t words = ((size_t)f->frame_len + 63) / 64, need = flat_size(f->frame_len);
+	uint64_t *bits;
+	uint8_t *data;
+
+	if (!make_room(r, need, f, now) || !(bits = flat_get(r, f->frame_len)))
+		return;
+	data = (uint8_t *)(bits + words);
+	f->bits_live = f->have != 0;
+	f->prefix = 0;
+	for (unsigned i = 0; f->bits_live && i < REASM_MAX_CHUNKS; i++) {
+		struct reasm_chunk *c = f->chunks[i];
+		size_t base = (size_t)i << REASM_CHUNK_SHIFT, w = (size_t)i * REASM_CHUNK_WORDS;
+		size_t nw = words - w < REASM_CHUNK_WORDS ? words - w : REASM_CHUNK_WORDS;
+
+		if (w >= words)
+			break;
+		if (!c) {
+			memset(bits + w, 0, nw * 8);
+			continue;
+		}
+		memcpy(bits + w, c->u.bits, nw * 8);
+		memcpy(data + base, c->data,
+		       f->frame_len - base < REASM_CHUNK_SIZE ? f->frame_len - base
+							    : REASM_CHUNK_SIZE);
+		chunk_put(r, c);
+		f->chunks[i] = NULL;
+		uncharge(r, f, sizeof(*c));
+	}
+	f->flat_bits = bits;
+	f->flat_data = data;
+	charge(r, f, need);
 }
 
 static struct reasm_frame *frame_new(struct stt_reasm *r, const struct stt_seg_in *s, uint64_t h)
@@ -731,7 +840,9 @@ static void frame_deliver(struct stt_reasm *r, struct reasm_frame *f)
 	unsigned n = chunks_for(f->frame_len);
 	const uint8_t *data;
 
-	if (n == 1) {
+	if (f->flat_data) {
+		data = f->flat_data;
+	} else if (n == 1) {
 		data = f->chunks[0]->data;
 	} else {
 		for (unsigned i = 0; i + 1 < n; i++)
@@ -791,11 +902,81 @@ static bool recs_reserve(struct stt_reasm *r, struct reasm_frame *f, const struc
 	return true;
 }
 
+#define MERGE_NOMEM (-2)
+
+/* Merge a segment into a flat frame. While it has only grown from offset
+ * 0, the held bytes are [0, prefix): compare the overlap, append the rest,
+ * no bitmap at all. */
+static int merge_flat(struct reasm_frame *f, const struct stt_seg_in *s, size_t end)
+{
+	if (!f->bits_live && s->offset <= f->prefix) {
+		size_t held_end = end < f->prefix ? end : f->prefix;
+
+		if (held_end > s->offset &&
+		    memcmp(f->flat_data + s->offset, s->data, held_end - s->offset) != 0)
+			return REASM_COVER_CONFLICT;
+		if (end <= f->prefix)
+			return 0;
+		memcpy(f->flat_data + f->prefix, s->data + (f->prefix - s->offset),
+		       end - f->prefix);
+		held_end = f->prefix;
+		f->prefix = (uint32_t)end;
+		return (int)(end - held_end);
+	}
+	if (!f->bits_live) {
+		memset(f->flat_bits, 0, ((size_t)f->frame_len + 63) / 64 * 8);
+		if (f->prefix)
+			reasm_cover_mark(f->flat_bits, 0, f->prefix);
+		f->bits_live = true;
+	}
+	return reasm_cover_merge(f->flat_bits, f->flat_data, s->offset, (unsigned)end, s->data);
+}
+
+/* Merge a segment into a chunked frame: charge the chunks it needs before
+ * touching any, then merge chunk by chunk. Returns 0 (new bytes in
+ * *added), REASM_COVER_CONFLICT or MERGE_NOMEM. */
+static int merge_chunked(struct stt_reasm *r, struct reasm_frame *f, const struct stt_seg_in *s,
+			 size_t end, size_t *added)
+{
+	unsigned first = s->offset >> REASM_CHUNK_SHIFT;
+	unsigned last = (unsigned)((end - 1) >> REASM_CHUNK_SHIFT);
+	unsigned missing = 0;
+
+	for (unsigned i = first; i <= last; i++)
+		missing += !f->chunks[i];
+	if (missing && !make_room(r, (size_t)missing * sizeof(struct reasm_chunk), f, s->ts_ns))
+		return MERGE_NOMEM;
+	for (unsigned i = first; i <= last; i++) {
+		if (!f->chunks[i]) {
+			f->chunks[i] = chunk_get(r);
+			if (!f->chunks[i])
+				return MERGE_NOMEM;
+			charge(r, f, sizeof(struct reasm_chunk));
+		}
+	}
+	if (r->cfg.keep_seg_records && !recs_reserve(r, f, s))
+		return MERGE_NOMEM;
+
+	*added = 0;
+	for (unsigned i = first; i <= last; i++) {
+		struct reasm_chunk *c = f->chunks[i];
+		size_t base = (size_t)i << REASM_CHUNK_SHIFT;
+		size_t lo = s->offset > base ? s->offset - base : 0;
+		size_t hi = end - base < REASM_CHUNK_SIZE ? end - base : REASM_CHUNK_SIZE;
+		int got = reasm_cover_merge(c->u.bits, c->data, (unsigned)lo, (unsigned)hi,
+					    s->data + (base + lo - s->offset));
+
+		if (got == REASM_COVER_CONFLICT)
+			return REASM_COVER_CONFLICT;
+		*added += (size_t)got;
+	}
+	return 0;
+}
+
 enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 {
 	struct reasm_frame *f;
 	uint64_t h;
-	unsigned first, last, missing = 0;
 	size_t added = 0, end;
 	enum stt_seg_fate fate;
 
@@ -810,10 +991,15 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 	if (s->len > STT_MAX_FRAME_LEN || end > s->frame_len)
 		return seg_drop(r, s, STT_DROP_OUT_OF_RANGE, NULL);
 
-	h = hash_key(r, &s->key);
-	for (f = r->fbuckets[h & (r->nbuckets - 1)]; f; f = f->hnext)
-		if (f->hash == h && key_same(&f->key, &s->key))
-			break;
+	if (r->last && key_same(&r->last->key, &s->key)) {
+		f = r->last;
+		h = f->hash;
+	} else {
+		h = hash_key(r, &s->key);
+		for (f = r->fbuckets[h & (r->nbuckets - 1)]; f; f = f->hnext)
+			if (f->hash == h && key_same(&f->key, &s->key))
+				break;
+	}
 	if (f && f->state == FRAME_POISONED)
 		return seg_drop(r, s, STT_DROP_POISONED, f);
 	if (f && f->state == FRAME_DONE) {
@@ -831,36 +1017,30 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 		if (!f)
 			return STT_SEG_DROPPED;
 	}
+	r->last = f;
 
-	/* Charge the chunks this segment needs before touching any. */
-	first = s->offset >> REASM_CHUNK_SHIFT;
-	last = (unsigned)((end - 1) >> REASM_CHUNK_SHIFT);
-	for (unsigned i = first; i <= last; i++)
-		missing += !f->chunks[i];
-	if (missing &&
-	    !make_room(r, (size_t)missing * sizeof(struct reasm_chunk), f, s->ts_ns))
-		goto nomem;
-	for (unsigned i = first; i <= last; i++) {
-		if (!f->chunks[i]) {
-			f->chunks[i] = chunk_get(r);
-			if (!f->chunks[i])
-				goto nomem;
-			charge(r, f, sizeof(struct reasm_chunk));
-		}
-	}
-	if (r->cfg.keep_seg_records && !recs_reserve(r, f, s))
-		goto nomem;
+	/* Flat at once while memory is plentiful (no copy later), else only
+	 * once a quarter of the frame is there (see frame_promote). */
+	if (!f->flat_bits && f->frame_len > REASM_CHUNK_SIZE &&
+	    (f->have + s->len >= f->frame_len / 4u ||
+	     (f->have == 0 && r->st.mem_held + flat_size(f->frame_len) <= r->cfg.mem_cap / 2)))
+		frame_promote(r, f, s->ts_ns);
+	if (f->flat_bits) {
+		int got;
 
-	for (unsigned i = first; i <= last; i++) {
-		size_t base = (size_t)i << REASM_CHUNK_SHIFT;
-		size_t lo = s->offset > base ? s->offset - base : 0;
-		size_t hi = end - base < REASM_CHUNK_SIZE ? end - base : REASM_CHUNK_SIZE;
-		int got = reasm_cover_merge(f->chunks[i], (unsigned)lo, (unsigned)hi,
-					    s->data + (base + lo - s->offset));
-
+		if (r->cfg.keep_seg_records && !recs_reserve(r, f, s))
+			goto nomem;
+		got = merge_flat(f, s, end);
 		if (got == REASM_COVER_CONFLICT)
 			return frame_poison(r, f, s);
-		added += (size_t)got;
+		added = (size_t)got;
+	} else {
+		int rc = merge_chunked(r, f, s, end, &added);
+
+		if (rc == REASM_COVER_CONFLICT)
+			return frame_poison(r, f, s);
+		if (rc < 0)
+			goto nomem;
 	}
 
 	fate = added == s->len ? STT_SEG_ACCEPTED : added ? STT_SEG_PARTIAL_DUP : STT_SEG_DUPLICATE;
@@ -880,11 +1060,16 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 	f->have += (uint32_t)added;
 	f->last_ts = s->ts_ns;
 	if (added) {
-		/* Progress: to the young end of the eviction order. */
-		list_remove(&r->lru, f, L_LRU);
-		list_append(&r->lru, f, L_LRU);
-		list_remove(&f->src->frames, f, L_SRC);
-		list_append(&f->src->frames, f, L_SRC);
+		/* Progress: to the young end of the eviction order (where a
+		 * burst of one frame's segments finds it already). */
+		if (r->lru.tail != f) {
+			list_remove(&r->lru, f, L_LRU);
+			list_append(&r->lru, f, L_LRU);
+		}
+		if (f->src->frames.tail != f) {
+			list_remove(&f->src->frames, f, L_SRC);
+			list_append(&f->src->frames, f, L_SRC);
+		}
 	}
 	if (s->sport != f->first_sport)
 		f->sport_varied = true;

@@ -41,21 +41,27 @@ static void set_range(uint64_t *bits, unsigned lo, unsigned hi)
 	bits[wh] |= last;
 }
 
-int reasm_cover_merge(struct reasm_chunk *c, unsigned lo, unsigned hi, const uint8_t *src)
+void reasm_cover_mark(uint64_t *bits, unsigned lo, unsigned hi)
+{
+	set_range(bits, lo, hi);
+}
+
+int reasm_cover_merge(uint64_t *bits, uint8_t *data, unsigned lo, unsigned hi,
+		      const uint8_t *src)
 {
 	unsigned pos = lo;
 	int added = 0;
 
 	while (pos < hi) {
-		int held = (c->u.bits[pos >> 6] >> (pos & 63)) & 1;
-		unsigned end = next_with(c->u.bits, pos, hi, !held);
+		int held = (bits[pos >> 6] >> (pos & 63)) & 1;
+		unsigned end = next_with(bits, pos, hi, !held);
 
 		if (held) {
-			if (memcmp(c->data + pos, src + (pos - lo), end - pos) != 0)
+			if (memcmp(data + pos, src + (pos - lo), end - pos) != 0)
 				return REASM_COVER_CONFLICT;
 		} else {
-			memcpy(c->data + pos, src + (pos - lo), end - pos);
-			set_range(c->u.bits, pos, end);
+			memcpy(data + pos, src + (pos - lo), end - pos);
+			set_range(bits, pos, end);
 			added += (int)(end - pos);
 		}
 		pos = end;

@@ -24,11 +24,16 @@ struct reasm_chunk {
 /* Result of merging a piece into a chunk. */
 #define REASM_COVER_CONFLICT (-1)
 
-/* Merge src[0, hi - lo) into chunk bytes [lo, hi): bytes not held are
- * copied and marked; bytes held are compared. Returns the number of new
- * bytes, or REASM_COVER_CONFLICT as soon as a held byte differs (the chunk
- * is then half-updated: the caller discards the frame). O(hi - lo) with
- * word-sized steps over the bitmap. */
-int reasm_cover_merge(struct reasm_chunk *c, unsigned lo, unsigned hi, const uint8_t *src);
+/* Merge src[0, hi - lo) into data[lo, hi) whose coverage is bits: bytes
+ * not held are copied and marked; bytes held are compared. Returns the
+ * number of new bytes, or REASM_COVER_CONFLICT as soon as a held byte
+ * differs (then half-updated: the caller discards the frame). O(hi - lo)
+ * with word-sized steps over the bitmap. Serves a chunk (bits and data
+ * of one chunk) and a flat frame (bits and data of the whole frame). */
+int reasm_cover_merge(uint64_t *bits, uint8_t *data, unsigned lo, unsigned hi,
+		      const uint8_t *src);
+
+/* Mark bits [lo, hi) held (lo < hi). */
+void reasm_cover_mark(uint64_t *bits, unsigned lo, unsigned hi);
 
 #endif

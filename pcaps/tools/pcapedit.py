@@ -16,6 +16,8 @@ library only; a capture-making helper, not part of sttkit.
   pcapedit.py strip-payload PKT IN OUT       make packet PKT a zero-length segment
   pcapedit.py fragment PKT IN OUT            split IPv4 packet PKT into two IP fragments
   pcapedit.py tcpopts PKT IN OUT             give packet PKT 4 bytes of TCP options (NOPs)
+  pcapedit.py pcapng IN OUT                  the same packets in pcapng (SHB, IDB, EPBs)
+  pcapedit.py inner-tcp IPLEN SEQ OUT        an inner TSO-sized TCP data segment (partial checksum)
   pcapedit.py shrink-frame PKT N IN OUT      cut single-segment frame PKT to an N-byte STT frame
 """
 import struct
@@ -315,6 +317,48 @@ def cmd_tcpopts(pktno, src, dst):
     write_pcap(dst, linktype, snaplen, recs)
 
 
+def pcapng_block(btype, body):
+    pad = (-len(body)) % 4
+    total = 12 + len(body) + pad
+    return struct.pack("<II", btype, total) + body + b"\0" * pad + struct.pack("<I", total)
+
+
+def cmd_pcapng(src, dst):
+    """pcapng with one section, one interface (microsecond timestamps,
+    the default if_tsresol) and one Enhanced Packet Block per packet. No
+    options, so the bytes depend on nothing but the input."""
+    linktype, snaplen, recs = read_pcap(src)
+    out = [pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)),
+           pcapng_block(0x00000001, struct.pack("<HHI", linktype, 0, snaplen))]
+    for sec, usec, pkt, wirelen in recs:
+        ts = sec * 1000000 + usec
+        out.append(pcapng_block(0x00000006, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF,
+                                                        len(pkt), wirelen) + pkt))
+    with open(dst, "wb") as f:
+        f.write(b"".join(out))
+
+
+def cmd_inner_tcp(iplen, seq, dst):
+    """One inner Ethernet/IPv4/TCP data segment of IPLEN bytes, 198.51.100.1
+    port 40000 to 198.51.100.2 port 5201, as a TSO-using guest hands it to
+    its STT endpoint: the TCP checksum holds only the pseudo-header sum."""
+    iplen, seq = int(iplen), int(seq, 0)
+    if iplen < 40 or iplen > 65535:
+        die("inner-tcp: IP length %d out of 40..65535" % iplen)
+    a, b = bytes([198, 51, 100, 1]), bytes([198, 51, 100, 2])
+    payload = bytes(ord("a") + i % 26 for i in range(iplen - 40))
+    tcp = bytearray(struct.pack("!HHIIBBHHH", 40000, 5201, seq, 1, 5 << 4, 0x18, 502, 0, 0))
+    pseudo = sum(struct.unpack("!4H", a + b)) + 6 + (iplen - 20)
+    while pseudo >> 16:
+        pseudo = (pseudo & 0xFFFF) + (pseudo >> 16)
+    struct.pack_into("!H", tcp, 16, pseudo)
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, iplen, 0x100, 0x4000, 64, 6, 0, a, b))
+    struct.pack_into("!H", ip, 10, ip_checksum(bytes(ip)))
+    eth = bytes.fromhex("020000000102" "020000000101" "0800")
+    frame = eth + bytes(ip) + bytes(tcp) + payload
+    write_pcap(dst, LINKTYPE_ETHERNET, 262144, [[1700000000, 0, frame, len(frame)]])
+
+
 def cmd_shrink_frame(pktno, n, src, dst):
     """Keep the first N payload bytes of packet PKT (a whole one-segment
     frame) and make seq say the frame is N bytes long."""
@@ -354,6 +398,8 @@ COMMANDS = {
     "fragment": (cmd_fragment, 3),
     "shrink-frame": (cmd_shrink_frame, 4),
     "tcpopts": (cmd_tcpopts, 3),
+    "inner-tcp": (cmd_inner_tcp, 3),
+    "pcapng": (cmd_pcapng, 2),
 }
 
 

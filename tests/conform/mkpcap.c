@@ -170,6 +170,8 @@ static void frame(struct gen *g, struct stt_frame_hdr h, const uint8_t *inner, s
 			stt_put_be16(tcp + 16, 0);
 			stt_put_be16(tcp + 16, stt_csum_l4(&ts.src, &ts.dst, 6, tcp, n - 34));
 		}
+		if (hit && i == nseg - 1 && is(g, "ack-late"))
+			g->ts += 31ull * 1000000000ull; /* after the 30 s reassembly timeout */
 		if (hit && i == 0 && is(g, "bad-csum"))
 			pkt[14 + 20 + 17] ^= 0x55;
 		put(g, pkt, n);
@@ -180,7 +182,7 @@ static const char *const scenarios[] = {
 	"good", "version", "reserved", "flags-reserved", "csum-flags-both", "flag-ipv4",
 	"padding", "window", "urgent", "no-psh", "syn", "ack-reuse", "ack-varied",
 	"sport-varied", "sport-low", "seq-len", "out-of-range", "bad-csum", "nonip-flags",
-	"ecn-bad", "dscp-mixed", "ecn-ovs",
+	"ecn-bad", "dscp-mixed", "ecn-ovs", "ack-late", "many-flows", "one-sport",
 };
 
 int main(int argc, char **argv)
@@ -228,6 +230,17 @@ int main(int argc, char **argv)
 			struct stt_frame_hdr h = { .flags = STT_F_IPV4, .context_id = 42 };
 			uint16_t sport = stt_flow_sport(inner, ilen, 7);
 			frame(&g, h, inner, ilen, otos, sport, 100);
+		}
+	}
+	/* 240 more flows, one frame each: their source ports should spread
+	 * (or, for one-sport, all share one port). */
+	if (is(&g, "many-flows") || is(&g, "one-sport")) {
+		for (unsigned flow = 3; flow < 243; flow++) {
+			size_t ilen = inner_udp(inner, flow, 0, 64);
+			stt_put_be16(inner + 14 + 20, (uint16_t)(30000 + flow * 13));
+			struct stt_frame_hdr h = { .flags = STT_F_IPV4, .context_id = 42 };
+			uint16_t sport = is(&g, "one-sport") ? 50000 : stt_flow_sport(inner, ilen, 7);
+			frame(&g, h, inner, ilen, 0, sport, 1400);
 		}
 	}
 	/* A non-IP frame: ARP, IP-assist fields zero (or not). */

@@ -27,6 +27,7 @@ no-psh|default||STT-3.2-PSH-LAST
 syn|default||STT-3.2-FLAGS-OTHER-ZERO
 ack-reuse|default|STT-3.2-ACK-UNIQUE|
 ack-varied|default|STT-3.2-ACK-CONST|
+ack-late|default||
 sport-varied|default|STT-3.2-SPORT-CONST|
 sport-low|default||STT-3.2-SPORT-EPHEMERAL STT-3.2-SPORT-FLOW
 seq-len|default|STT-3.2-SEQ-LEN|
@@ -37,6 +38,8 @@ ecn-bad|default|STT-3.3.1-ECN-ENCAP-COMPAT STT-3.3.1-ECN-ENCAP-NORMAL|STT-3.3.1-
 ecn-ovs|default|STT-3.3.1-ECN-ENCAP-NORMAL|STT-3.3.1-ECN-RFC6040
 ecn-ovs|ovs||STT-3.3.1-ECN-ENCAP-NORMAL STT-3.3.1-ECN-RFC6040
 dscp-mixed|default||STT-3.3.1-DSCP-PIPE-ENCAP STT-3.3.1-DSCP-UNIFORM-ENCAP
+many-flows|default||
+one-sport|default||
 '
 
 sorted() { tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' '; }
@@ -67,6 +70,24 @@ while IFS='|' read -r scen profile want_fail want_warn; do
 	fi
 done <<<"$cases"
 
+# A frame that timed out and got its last segment late is one ack given
+# up twice, not a frame sent under several acks: it shows as notes.
+"$conform" -q --pcap "$dir/ack-late.pcap" --no-color | grep -q 'incomplete_timeout' \
+	&& { echo "TEST: a late segment after the timeout is a note             [ OK ]"; passed=$((passed + 1)); } \
+	|| { echo "TEST: a late segment after the timeout is a note             [FAIL]"; failures=$((failures + 1)); }
+# Source-port entropy: hashed ports spread, one port for every flow does not.
+stat() { "$conform" -q --pcap "$dir/$1.pcap" --no-color | awk -v k="$2" '$1 == k {$1 = ""; print substr($0, 2)}'; }
+spread_many=$(stat many-flows tx.sport_spread)
+spread_one=$(stat one-sport tx.sport_spread)
+if [[ "$spread_many" == "consistent with uniform"* && "$spread_one" == "not uniform"* &&
+	"$(stat one-sport tx.sport_distinct)" == 4 ]]; then
+	echo "TEST: source-port spread: hashed uniform, constant not uniform  [ OK ]"
+	passed=$((passed + 1))
+else
+	echo "TEST: source-port spread: hashed uniform, constant not uniform  [FAIL]"
+	echo "  many-flows: $spread_many; one-sport: $spread_one"
+	failures=$((failures + 1))
+fi
 # The reason names the packet and says what was expected.
 "$conform" -q --pcap "$dir/version.pcap" --no-color | grep -q 'STT-3.1-VERSION-ZERO.*FAIL.*expected 0, got 1 (packet 4)' \
 	&& { echo "TEST: reason says expected/got and the packet              [ OK ]"; passed=$((passed + 1)); } \

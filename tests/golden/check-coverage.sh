@@ -8,7 +8,7 @@ set -uo pipefail
 checks_h=$1
 pcaps=$2
 names=$(sed -n 's/^[[:space:]]*STT_CHK_\([A-Z0-9_]*\).*/\1/p' "$checks_h" |
-	grep -v '^_' | tr 'A-Z' 'a-z')
+	grep -v '^_' | tr '[:upper:]' '[:lower:]')
 [ -n "$names" ] || { echo "FAIL: no STT_CHK_* names found in $checks_h"; exit 2; }
 fail=0
 n=0

@@ -7,7 +7,7 @@ set -uo pipefail
 pcaps=$1
 fail=0
 listed=$(awk '!/^#/ && NF { print $1 }' "$pcaps/manifest.txt" | sort)
-present=$(cd "$pcaps" && ls -1 *.pcap 2>/dev/null | sed 's/\.pcap$//' | sort)
+present=$(find "$pcaps" -maxdepth 1 -name "*.pcap" -printf "%f\n" | sed "s/\\.pcap$//" | sort)
 for n in $(comm -23 <(echo "$present") <(echo "$listed")); do
 	echo "FAIL: $n.pcap is not in manifest.txt"; fail=1
 done

@@ -44,16 +44,17 @@ lab_skip() {
 lab_init() {
 	[ "$(id -u)" = 0 ] || lab_skip "needs root"
 	command -v ip >/dev/null || lab_skip "needs iproute2"
-	ip netns add "$NSA" 2>/dev/null || lab_skip "no network namespace support"
-	ip netns add "$NSB" || { ip netns del "$NSA"; lab_skip "no network namespace support"; }
+	command -v ping >/dev/null || lab_skip "needs ping (iputils-ping)"
 	[ -c /dev/net/tun ] || lab_skip "no /dev/net/tun"
-	LAB_DIR=$(mktemp -d /tmp/stt-lab.XXXXXX)
-	trap lab_cleanup EXIT
-	trap 'exit 1' INT TERM
 	case "$STT_TUNNEL" in
 	*/*) [ -x "$STT_TUNNEL" ] || lab_skip "no stt-tunnel at $STT_TUNNEL" ;;
 	*) command -v "$STT_TUNNEL" >/dev/null || lab_skip "no stt-tunnel in PATH" ;;
 	esac
+	LAB_DIR=$(mktemp -d /tmp/stt-lab.XXXXXX)
+	trap lab_cleanup EXIT
+	trap 'exit 1' INT TERM
+	ip netns add "$NSA" 2>/dev/null || lab_skip "no network namespace support"
+	ip netns add "$NSB" || lab_skip "no network namespace support"
 }
 
 lab_cleanup() {
@@ -67,7 +68,12 @@ lab_cleanup() {
 	LAB_PIDS=()
 	ip netns del "$NSA" 2>/dev/null
 	ip netns del "$NSB" 2>/dev/null
-	[ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+	# LAB_KEEP=1 keeps the tunnels' logs (e.g. sanitizer reports) for a look
+	if [ -n "$LAB_DIR" ] && [ "${LAB_KEEP:-0}" = 1 ]; then
+		echo "# lab files kept in $LAB_DIR"
+	elif [ -n "$LAB_DIR" ]; then
+		rm -rf "$LAB_DIR"
+	fi
 	LAB_DIR=""
 }
 
@@ -141,8 +147,15 @@ lab_wait_link() {
 }
 
 # lab_inner [mtu] [tap] [addrA] [addrB]: inner addresses and MTU on the TAPs.
+# IPv6 stays off on the TAPs unless LAB_INNER_V6=1: its background chatter
+# (MLD reports, router solicitations) would move the counters the tests
+# watch.
 lab_inner() {
 	local mtu=${1:-1500} tap=${2:-stt0} a=${3:-$IA} b=${4:-$IB}
+	if [ "${LAB_INNER_V6:-0}" != 1 ]; then
+		inA sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1"
+		inB sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1"
+	fi
 	ip -n "$NSA" link set "$tap" mtu "$mtu" up
 	ip -n "$NSB" link set "$tap" mtu "$mtu" up
 	ip -n "$NSA" addr add "$a/24" dev "$tap"
@@ -207,6 +220,15 @@ json_field() {
 	tail -n 1 "$1" | grep -o "\"$2\":[0-9]*" | head -n 1 | cut -d: -f2
 }
 
+# wait until tcpdump says it is listening (its stderr in FILE)
+lab_capture_wait() {
+	local i
+	for i in $(seq 1 100); do
+		grep -q 'listening on' "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
 lab_done() {
 	exit $LAB_FAILED
 }

@@ -5,11 +5,16 @@
  *   stt-lab-inject IFACE SRC DST DSTMAC KIND COUNT [CONTEXT]
  *
  * KIND: valid | badcsum | zerolen | range | version | partial | conflict |
- *       truncated. Exit 0 when everything was sent, 2 on errors. */
+ *       truncated | ipv4. "ipv4" carries an inner IPv4/UDP packet whose
+ *       TOS is $INJ_INNER_TOS, under an outer TOS of $INJ_OUTER_TOS (for
+ *       the RFC 6040 checks). Exit 0 when everything was sent, 2 on
+ *       errors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "stt/csum.h"
+#include "stt/cursor.h"
 #include "stt/io.h"
 #include "stt/segment.h"
 
@@ -68,13 +73,31 @@ int main(int argc, char **argv)
 	inner[12] = 0x88, inner[13] = 0xb5;
 	if (!strcmp(kind, "version"))
 		h.version = 1;
+	if (!strcmp(kind, "ipv4")) {
+		const char *it = getenv("INJ_INNER_TOS"), *ot = getenv("INJ_OUTER_TOS");
+		uint8_t *ip = inner + 14;
+		inner[12] = 0x08, inner[13] = 0x00;
+		memset(ip, 0, 28);
+		ip[0] = 0x45;
+		ip[1] = (uint8_t)(it ? strtoul(it, NULL, 0) : 0);
+		stt_put_be16(ip + 2, 46);
+		ip[8] = 64;
+		ip[9] = 17;
+		memcpy(ip + 12, "\xc6\x33\x64\x09\xc6\x33\x64\xff", 8);
+		stt_put_be16(ip + 10, stt_csum_ipv4_hdr(ip, 20));
+		stt_put_be16(ip + 20, 9);
+		stt_put_be16(ip + 22, 9);
+		stt_put_be16(ip + 24, 26);
+		t.tos = (uint8_t)(ot ? strtoul(ot, NULL, 0) : 0);
+		h.flags = STT_F_IPV4;
+	}
 	size_t flen = stt_frame_build(&h, inner, ilen, frame, sizeof(frame));
 
 	for (unsigned long i = 0; i < count; i++) {
 		size_t n = 0;
 		t.ack = 0x5000000u + (uint32_t)i;
 		t.sport = (uint16_t)(49152 + (i & 0x3fff));
-		if (!strcmp(kind, "valid") || !strcmp(kind, "version")) {
+		if (!strcmp(kind, "valid") || !strcmp(kind, "version") || !strcmp(kind, "ipv4")) {
 			n = stt_segment_write(&t, (uint16_t)flen, 0, frame, flen, true, 0, pkt, sizeof(pkt));
 		} else if (!strcmp(kind, "badcsum")) {
 			n = stt_segment_write(&t, (uint16_t)flen, 0, frame, flen, true, 0, pkt, sizeof(pkt));

@@ -2,6 +2,7 @@
 # STT over an IPv6 underlay, with kernel GSO and with our own segments.
 . "$(dirname "$0")/lab.sh"
 lab_init
+LAB_INNER_V6=1
 
 for mode in tso no-tso; do
 	extra="--v6 --mtu 65000"

@@ -15,9 +15,9 @@ count_rst() { # HOSTOPTS -> RST_COUNT: RSTs B sent during pings
 	lab_tunnel A ""
 	lab_tunnel B "$extra"
 	lab_inner 1500
-	ip netns exec "$NSB" tcpdump -i ub -n -U -w "$cap" 'tcp' >/dev/null 2>&1 &
+	ip netns exec "$NSB" tcpdump -i ub -n -U --immediate-mode -w "$cap" 'tcp' 2>"$cap.err" &
 	pid=$!
-	sleep 1
+	lab_capture_wait "$cap.err"
 	ping_ok "$NSA" $IB 56 3 >/dev/null
 	ping_ok "$NSA" $IB 1400 3 >/dev/null
 	sleep 0.5

@@ -38,6 +38,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM HUP
 
 ok() { printf 'TEST: %-60s [ OK ]\n' "$1"; }
 fail() {
@@ -163,12 +164,15 @@ one_way() {
 		stop_recv "$name"
 		return
 	fi
-	if wait_lines "$T/$name.out" "$T/$name.hex"; then
+	local got=0
+	wait_lines "$T/$name.out" "$T/$name.hex" && got=1
+	stop_recv "$name"
+	if [ $got = 1 ]; then
 		ok "$name: every inner frame arrived, byte-identical"
 	else
-		fail "$name: every inner frame arrived, byte-identical" "$(cat "$T/$name.err")"
+		fail "$name: every inner frame arrived, byte-identical" \
+			"receiver: $(cat "$T/$name.err")" "sender: $(cat "$T/$name.senderr")"
 	fi
-	stop_recv "$name"
 }
 
 if ! setup; then

@@ -9,6 +9,7 @@ set -u
 case_name=$1
 SEND=$2
 RECV=$3
+DUMP=${4:-}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sttsr.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 fails=0
@@ -186,6 +187,15 @@ case_fields() {
 	out=$("$RECV" -r "$T/o.pcap" --no-stats)
 	check "udp over ipv6: no flags" grep -q "flags \[none\]" <<<"$out"
 
+	# --inner-tso: a big inner TCP packet marked for segmentation
+	"$SEND" -q -w "$T/o.pcap" --tcp-syn --size 9000 --inner-tso=1400
+	out=$("$RECV" -r "$T/o.pcap" --no-stats -v)
+	check "--inner-tso: partial, l4 offset and mss set" grep -q "flags \[v4,tcp,partial\], l4off 34, mss 1400" <<<"$out"
+	check_not "--inner-tso: no TSO warning" grep -q "warning: tso_without_partial" <<<"$out"
+	"$SEND" -q -w "$T/o.pcap" --tcp-syn --size 9000
+	out=$("$RECV" -r "$T/o.pcap" --no-stats -v)
+	check "control: without it, -v warns tso_without_partial" grep -q "warning: tso_without_partial" <<<"$out"
+
 	# context filter
 	"$SEND" -q -w "$T/o.pcap" --size 200 --context 7 --count 2
 	check "--context 7 delivers context 7" delivered "$T/o.pcap" 2 --context 7
@@ -211,11 +221,32 @@ case_fields() {
 	out=$(tcpdump -v -nn -r "$T/o.pcap" 2>/dev/null | grep -o 'tos 0x[0-9a-f]*' | head -1)
 	check "outer TOS copies the inner (uniform, RFC 6040 normal)" [ "$out" = "tos 0xb9" ]
 
+	# --qos: RFC 6040 and RFC 2983 at decapsulation. The inner IPv4 TOS
+	# is the second byte after the 14-byte Ethernet header: hex digits
+	# 31-32 of the --raw line.
+	local tos
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --inner-tos 2 --seg-ecn 2:CE
+	tos=$("$RECV" -r "$T/o.pcap" --qos --raw -q --no-stats | cut -c31-32)
+	check "--qos: CE on one segment marks the ECT(0) inner CE" [ "$tos" = 03 ]
+	tos=$("$RECV" -r "$T/o.pcap" --raw -q --no-stats | cut -c31-32)
+	check "control: without --qos the inner stays ECT(0)" [ "$tos" = 02 ]
+	"$RECV" -r "$T/o.pcap" --qos -q --no-stats -w "$T/q.pcap"
+	check "--qos: the rewritten IPv4 header checksum is right" \
+		[ "$(tshark -r "$T/q.pcap" -o ip.check_checksum:TRUE -T fields -e ip.checksum.status 2>/dev/null)" = 1 ]
+	"$SEND" -q -w "$T/o.pcap" --size 4000 --inner-tos 0 --seg-ecn 1:CE
+	check "--qos: CE over a Not-ECT inner drops the frame" delivered "$T/o.pcap" 0 --qos
+	check "control: without --qos it is delivered" delivered "$T/o.pcap" 1
+	"$SEND" -q -w "$T/o.pcap" --size 200 --inner-tos 0 --dscp 10
+	tos=$("$RECV" -r "$T/o.pcap" --qos --raw -q --no-stats | cut -c31-32)
+	check "--qos (uniform): the outer DSCP reaches the inner" [ "$tos" = 28 ]
+	tos=$("$RECV" -r "$T/o.pcap" --qos=pipe --raw -q --no-stats | cut -c31-32)
+	check "--qos=pipe: the inner DSCP is left alone" [ "$tos" = 00 ]
+
 	# JSON: one object per frame
 	"$SEND" -q -w "$T/o.pcap" --size 200 --count 3 --context 5
 	out=$("$RECV" -r "$T/o.pcap" --json --no-stats)
 	check "--json: three frame objects" [ "$(grep -c '^{"type":"frame"' <<<"$out")" = 3 ]
-	check "--json: context as hex string" grep -q '"context_id":"0x5"' <<<"$out"
+	check "--json: context as hex string" grep -q '"context_id":"0x0000000000000005"' <<<"$out"
 }
 
 case_echo() {
@@ -228,6 +259,18 @@ case_echo() {
 	out=$("$RECV" -r "$T/e.pcap" --no-stats)
 	check "echo: outer addresses swapped, from port 7471" grep -q "IP 192.0.2.20.7471 > 192.0.2.10" <<<"$out"
 	check_not "control: not sent the original way" grep -q "IP 192.0.2.10" <<<"$out"
+
+	# with --qos the target echoes what it decapsulated: CE stays CE
+	"$SEND" -q -w "$T/o.pcap" --size 3000 --inner-tos 2 --seg-ecn 1:CE
+	"$RECV" -r "$T/o.pcap" -q --no-stats --qos --echo-pcap "$T/e.pcap"
+	local tos
+	tos=$("$RECV" -r "$T/e.pcap" --raw -q --no-stats | cut -c31-32)
+	check "echo --qos: the echoed inner frame is CE" [ "$tos" = 03 ]
+	tos=$(tcpdump -v -nn -r "$T/e.pcap" 2>/dev/null | grep -o 'tos 0x[0-9a-f]*' | sort -u)
+	check "echo --qos: CE copied to every outer header (RFC 6040 normal)" [ "$tos" = "tos 0x3" ]
+	"$RECV" -r "$T/o.pcap" -q --no-stats --echo-pcap "$T/e.pcap"
+	tos=$("$RECV" -r "$T/e.pcap" --raw -q --no-stats | cut -c31-32)
+	check "control: without --qos the echo is ECT(0)" [ "$tos" = 02 ]
 }
 
 case_errors() {
@@ -254,10 +297,59 @@ case_errors() {
 	check "stt-recv: --count not reached (exit 1)" [ $? = 1 ]
 	"$RECV" -r "$T/o.pcap" -q --no-stats --count 1
 	check "stt-recv: --count reached (exit 0)" [ $? = 0 ]
+	# damaged captures: never a crash (a signal), whatever the bytes say
+	"$SEND" -q -w "$T/good.pcap" --size 5000 --count 3 --reorder --duplicate 1
+	local size i off rc crashed=0 changed=0
+	size=$(wc -c <"$T/good.pcap")
+	"$RECV" -r "$T/good.pcap" -v --json --no-stats >"$T/good.out" 2>/dev/null
+	RANDOM=4242
+	for i in $(seq 1 40); do
+		cp "$T/good.pcap" "$T/bad.pcap"
+		for _ in 1 2 3 4; do
+			off=$(((RANDOM * 32768 + RANDOM) % size))
+			printf "\\x$(printf %02x $((RANDOM % 256)))" |
+				dd of="$T/bad.pcap" bs=1 seek="$off" conv=notrunc status=none
+		done
+		"$RECV" -r "$T/bad.pcap" -v --json --no-stats >"$T/bad.out" 2>"$T/bad.err"
+		rc=$?
+		# a signal, or a sanitizer report in an instrumented build
+		if [ $rc -ge 128 ] || grep -q "Sanitizer\|runtime error" "$T/bad.err"; then
+			crashed=$((crashed + 1))
+		fi
+		cmp -s "$T/bad.out" "$T/good.out" || changed=$((changed + 1))
+	done
+	check "stt-recv: 40 damaged captures, no crash" [ $crashed = 0 ]
+	check "control: the damage changed what stt-recv saw" [ $changed -gt 0 ]
 	"$SEND" --help | grep -q -- "--seg-ecn"
 	check "stt-send --help" [ $? = 0 ]
 	"$RECV" --version | grep -q "sttkit"
 	check "stt-recv --version" [ $? = 0 ]
+}
+
+# stt-recv --json writes stt-dump's frame objects (docs/json-schema.md)
+# and its text lines are stt-dump -tt's frame lines.
+case_dumpparity() {
+	if [ -z "$DUMP" ]; then
+		echo "no stt-dump given"
+		return 1
+	fi
+	local args
+	for args in "--size 4000 --count 2 --reorder" "--tcp-syn --size 1400 --context 0x1234567890abcdef" \
+		"--inner-ipv6 --udp --src 2001:db8::1 --dst 2001:db8::2 --size 3000" "--arp --vlan 12 --pcp 3" \
+		"--duplicate all --size 5000 --count 2" "--drop 1 --count 3 --size 3000"; do
+		# shellcheck disable=SC2086
+		"$SEND" -q -w "$T/p.pcap" $args
+		"$DUMP" -r "$T/p.pcap" --json 2>/dev/null | grep '^{"type":"frame"' >"$T/d.json"
+		"$RECV" -r "$T/p.pcap" --json --no-stats >"$T/r.json"
+		check "$args: JSON frames as stt-dump's" cmp -s "$T/d.json" "$T/r.json"
+		"$DUMP" -r "$T/p.pcap" -tt 2>/dev/null | grep -v '^ ' >"$T/d.txt"
+		"$RECV" -r "$T/p.pcap" --no-stats >"$T/r.txt"
+		check "$args: text lines as stt-dump -tt's" cmp -s "$T/d.txt" "$T/r.txt"
+	done
+	# control: another capture gives other lines
+	"$SEND" -q -w "$T/q.pcap" --size 4000 --count 2 --seed 2
+	"$RECV" -r "$T/q.pcap" --json --no-stats >"$T/r.json"
+	check_not "control: other frames, other JSON" cmp -s "$T/d.json" "$T/r.json"
 }
 
 if ! declare -F "case_$case_name" >/dev/null; then

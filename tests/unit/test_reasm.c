@@ -347,6 +347,65 @@ static void test_conflict_poisons(void)
 	rt_reset(&C);
 }
 
+static void test_flat_prefix(void)
+{
+	uint64_t seed = 14;
+	struct stt_reasm *r = rt_new(&C, 0, 0, true);
+	const struct stt_reasm_stats *st = stt_reasm_stats(r);
+	struct stt_reasm_key k = rt_key(1, 60);
+	struct stt_seg_in s;
+
+	check_test("reasm: large frame grown from offset 0, then out of order");
+	rt_fill(F1, 10000, &seed);
+	s = rt_seg(k, F1, 10000, 0, 3000, 0);
+	CHECK_EQ(STT_SEG_ACCEPTED, stt_reasm_add(r, &s));
+	s = rt_seg(k, F1, 10000, 1000, 1000, 0); /* inside the prefix */
+	CHECK_EQ(STT_SEG_DUPLICATE, stt_reasm_add(r, &s));
+	s = rt_seg(k, F1, 10000, 2000, 2000, 0); /* straddles its end */
+	CHECK_EQ(STT_SEG_PARTIAL_DUP, stt_reasm_add(r, &s));
+	s = rt_seg(k, F1, 10000, 7000, 3000, 0); /* beyond: the bitmap takes over */
+	CHECK_EQ(STT_SEG_ACCEPTED, stt_reasm_add(r, &s));
+	s = rt_seg(k, F1, 10000, 3990, 20, 0);
+	CHECK_EQ(STT_SEG_PARTIAL_DUP, stt_reasm_add(r, &s));
+	s = rt_seg(k, F1, 10000, 0, 7000, 0);
+	CHECK_EQ(STT_SEG_PARTIAL_DUP, stt_reasm_add(r, &s));
+	CHECK_EQ(1, C.ndel);
+	CHECK(delivered_equals(&C.del[0], F1, 10000));
+	rt_reset(&C);
+
+	check_test("reasm: conflict inside the prefix, and across it");
+	memcpy(F2, F1, 10000);
+	F2[1500] ^= 0x80;
+	k.ack = 61;
+	s = rt_seg(k, F1, 10000, 0, 3000, 0);
+	stt_reasm_add(r, &s);
+	s = rt_seg(k, F2, 10000, 1000, 5000, 0);
+	CHECK_EQ(STT_SEG_DROPPED, stt_reasm_add(r, &s));
+	CHECK_EQ(1, st->drops[STT_DROP_OVERLAP_CONFLICT]);
+	k.ack = 62;
+	s = rt_seg(k, F1, 10000, 0, 1000, 0);
+	stt_reasm_add(r, &s);
+	s = rt_seg(k, F1, 10000, 5000, 1000, 0);
+	stt_reasm_add(r, &s);
+	s = rt_seg(k, F2, 10000, 0, 10000, 0); /* differs at 1500, not held yet */
+	CHECK_EQ(STT_SEG_PARTIAL_DUP, stt_reasm_add(r, &s));
+	CHECK_EQ(1, C.ndel); /* complete with F2's bytes: no conflict was seen */
+	CHECK(delivered_equals(&C.del[0], F2, 10000));
+	memcpy(F2, F1, 10000);
+	F2[5500] ^= 0x80;
+	k.ack = 63;
+	s = rt_seg(k, F1, 10000, 0, 1000, 0);
+	stt_reasm_add(r, &s);
+	s = rt_seg(k, F1, 10000, 5000, 1000, 0);
+	stt_reasm_add(r, &s);
+	s = rt_seg(k, F2, 10000, 0, 10000, 0); /* differs at 5500, held */
+	CHECK_EQ(STT_SEG_DROPPED, stt_reasm_add(r, &s));
+	CHECK_EQ(2, st->drops[STT_DROP_OVERLAP_CONFLICT]);
+	CHECK_EQ(1, C.ndel);
+	stt_reasm_free(r);
+	rt_reset(&C);
+}
+
 static void test_timeout(void)
 {
 	uint64_t seed = 8;
@@ -600,6 +659,7 @@ int main(void)
 	test_keys_apart();
 	test_segment_drops();
 	test_conflict_poisons();
+	test_flat_prefix();
 	test_timeout();
 	test_flush();
 	test_nomem_too_big();

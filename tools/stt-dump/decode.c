@@ -21,6 +21,8 @@ struct dump_seg_side {
 	uint8_t csum;	 /* enum stt_csum_verdict */
 	uint8_t ip_version;
 	uint16_t n_pend;
+	uint16_t window; /* for -vv */
+	uint8_t ttl;
 	uint64_t pend_first;
 };
 
@@ -30,15 +32,16 @@ static struct dump_seg_side *side_of(struct dump *d, uint32_t cookie)
 	return s->cookie == cookie ? s : NULL;
 }
 
-int dump_side_lookup(struct dump *d, uint32_t cookie, uint16_t *ip_id, uint8_t *csum,
-		     uint8_t *ipv)
+int dump_side_lookup(struct dump *d, uint32_t cookie, struct dump_side_info *info)
 {
 	const struct dump_seg_side *s = side_of(d, cookie);
 	if (!s)
 		return -1;
-	*ip_id = s->ip_id;
-	*csum = s->csum;
-	*ipv = s->ip_version;
+	info->ip_id = s->ip_id;
+	info->csum = s->csum;
+	info->ip_version = s->ip_version;
+	info->window = s->window;
+	info->ttl = s->ttl;
 	return 0;
 }
 
@@ -148,21 +151,11 @@ static void on_frame_finding(void *ctx, const struct stt_finding *f)
 
 /* --- frames --- */
 
-static void print_frame(struct dump *d, struct dump_frame *f)
+/* Decode the inner frame and print the frame with its warnings. */
+static void print_frame_out(struct dump *d, struct dump_frame *f)
 {
-	f->have_hdr = stt_frame_hdr_decode(f->data, f->len, &f->hdr) == 0;
-	if (f->have_hdr) {
-		f->inner_data = f->data + STT_FRAME_HDR_LEN;
-		f->inner_len = f->len - STT_FRAME_HDR_LEN;
-	} else {
-		f->inner_data = f->data;
-		f->inner_len = 0;
-	}
-	f->warns = d->fw;
-	f->n_warns = d->n_fw;
-	if (d->quiet_out || d->done)
-		return;
-	stt_inner_decode(f->inner_data, f->inner_len, &f->inner);
+	if (!f->inner_decoded)
+		stt_inner_decode(f->inner_data, f->inner_len, &f->inner);
 	int sflags = STT_SUM_NUMERIC;
 	if (d->opt->link)
 		sflags |= STT_SUM_LINK;
@@ -180,6 +173,24 @@ static void print_frame(struct dump *d, struct dump_frame *f)
 		for (unsigned i = 0; i < f->n_warns; i++)
 			text_warning(d, &f->warns[i], true);
 	}
+}
+
+static void print_frame(struct dump *d, struct dump_frame *f)
+{
+	f->have_hdr = stt_frame_hdr_decode(f->data, f->len, &f->hdr) == 0;
+	if (f->have_hdr) {
+		f->inner_data = f->data + STT_FRAME_HDR_LEN;
+		f->inner_len = f->len - STT_FRAME_HDR_LEN;
+	} else {
+		f->inner_data = f->data;
+		f->inner_len = 0;
+	}
+	f->warns = d->fw;
+	f->n_warns = d->n_fw;
+	if (d->done)
+		return;
+	if (!d->quiet_out)
+		print_frame_out(d, f);
 	d->cnt.frames_printed++;
 	if (d->opt->count && d->cnt.frames_printed >= d->opt->count)
 		d->done = true;
@@ -209,12 +220,13 @@ static void on_deliver(void *ctx, const struct stt_reasm_frame *rf)
 	d->n_fw = 0;
 
 	struct stt_frame_hdr h;
-	struct stt_inner in;
 	if (stt_frame_hdr_decode(rf->data, rf->len, &h) == 0) {
-		stt_inner_decode(rf->data + STT_FRAME_HDR_LEN, rf->len - STT_FRAME_HDR_LEN, &in);
-		stt_check_frame(rf, &h, &in, on_frame_finding, d);
+		/* decoded once, for the checks and for the printer */
+		stt_inner_decode(rf->data + STT_FRAME_HDR_LEN, rf->len - STT_FRAME_HDR_LEN, &f.inner);
+		f.inner_decoded = true;
+		stt_check_frame(rf, &h, &f.inner, on_frame_finding, d);
 		if (d->tx)
-			stt_txcheck_frame(d->tx, rf, &in, on_frame_finding, d);
+			stt_txcheck_frame(d->tx, rf, &f.inner, on_frame_finding, d);
 	}
 	for (unsigned i = 0; i < rf->nsegs; i++)
 		pend_take(d, rf->segs[i].cookie, true);
@@ -250,7 +262,11 @@ static void drop_detail(const struct stt_reasm_drop *dr, char *buf, size_t cap)
 static void on_drop(void *ctx, const struct stt_reasm_drop *dr)
 {
 	struct dump *d = ctx;
-	enum stt_check c = stt_check_for_drop(dr->reason);
+	/* No catalogue check for a frame the memory cap cannot hold (it is
+	 * our limit, not the sender's fault), but it must not vanish
+	 * silently: stt-dump's own reasm_nomem. */
+	unsigned c = dr->reason == STT_DROP_NOMEM ? (unsigned)DUMP_W_REASM_NOMEM
+						  : (unsigned)stt_check_for_drop(dr->reason);
 	uint32_t pkt = 0;
 
 	if (dr->seg)
@@ -258,7 +274,7 @@ static void on_drop(void *ctx, const struct stt_reasm_drop *dr)
 	else if (dr->segs && dr->nsegs)
 		pkt = dr->segs[0].cookie;
 	if (c != STT_CHK__COUNT && !(dr->seg && pend_has(d, dr->seg->cookie, c))) {
-		struct dump_warn w = { .id = (unsigned)c, .packet = pkt };
+		struct dump_warn w = { .id = c, .packet = pkt };
 		drop_detail(dr, w.detail, sizeof(w.detail));
 		dump_count_warning(d, w.id);
 		emit_standalone(d, &w);
@@ -388,6 +404,8 @@ void dump_packet(struct dump *d, const struct stt_cap_pkt *pkt)
 	s->ip_id = o.ip_id;
 	s->csum = (uint8_t)o.csum;
 	s->ip_version = o.ip_version;
+	s->window = o.tcp.window;
+	s->ttl = o.ttl;
 	s->n_pend = 0;
 
 	d->outer = &o;

@@ -57,8 +57,8 @@ static inline bool dump_is_port(const struct dump_opts *o, uint16_t port)
 /* Warnings of stt-dump's own (not in the checks catalogue): they share the
  * counters array after the catalogue's. */
 enum dump_warning {
-	DUMP_W_SNAPLEN_CUT = STT_CHK__COUNT,
-	DUMP_W_MALFORMED,
+	DUMP_W_SNAPLEN_CUT = STT_CHK__COUNT, /* the capture cut an STT payload */
+	DUMP_W_REASM_NOMEM,		     /* a frame the memory cap cannot hold */
 	DUMP_W__END
 };
 #define DUMP_W_COUNT DUMP_W__END
@@ -67,7 +67,7 @@ struct dump_counters {
 	uint64_t packets;	   /* read (after the BPF filter) */
 	uint64_t segments;	   /* STT segments (on an STT port) */
 	uint64_t frames;	   /* reassembled frames */
-	uint64_t frames_printed;
+	uint64_t frames_printed;	   /* counted for -c, also when not shown */
 	uint64_t not_stt;	   /* skipped: not IP, not TCP, other ports */
 	uint64_t not_stt_on_port;  /* TCP to an STT port that is not STT */
 	uint64_t fragments;	   /* outer IP fragments */
@@ -102,6 +102,7 @@ struct dump_frame {
 	bool have_hdr;
 	struct stt_frame_hdr hdr;
 	struct stt_inner inner;
+	bool inner_decoded;
 	const uint8_t *inner_data;
 	size_t inner_len;
 	char summary[1024];
@@ -144,10 +145,16 @@ void dump_packet(struct dump *d, const struct stt_cap_pkt *pkt);
 void dump_idle(struct dump *d, uint64_t now_ns);
 void dump_finish(struct dump *d, uint64_t now_ns);
 void dump_free(struct dump *d);
-/* IP id, checksum verdict and IP version recorded for a packet still in
- * the side ring. Returns 0, or -1 when it has left the ring. */
-int dump_side_lookup(struct dump *d, uint32_t cookie, uint16_t *ip_id, uint8_t *csum,
-		     uint8_t *ipv);
+/* What -v prints about a segment that the reassembler does not record. */
+struct dump_side_info {
+	uint16_t ip_id;
+	uint8_t csum; /* enum stt_csum_verdict */
+	uint8_t ip_version;
+	uint16_t window;
+	uint8_t ttl;
+};
+/* Look up a packet still in the side ring: 0, or -1 when it has left. */
+int dump_side_lookup(struct dump *d, uint32_t cookie, struct dump_side_info *info);
 
 /* text.c */
 void text_frame(struct dump *d, const struct dump_frame *f);

@@ -295,13 +295,17 @@ static void fill_inner(struct jstate *j, const struct dump_frame *f)
 	set_str(j->i_summary, f->summary);
 	json_integer_set(j->i_ethertype, in->ethertype);
 	set_opt(j->inner, "ethertype", j->i_ethertype, in->eth_ok);
-	bool ip = in->is_ipv4 || in->is_ipv6;
-	if (ip) {
+	/* IP payload: its addresses, or null when the capture cut them;
+	 * other payloads: the inner MAC addresses. */
+	bool ip = in->is_ipv4 || in->is_ipv6 || in->ethertype == 0x0800 || in->ethertype == 0x86dd;
+	bool have_ip = ip && in->ip_src.family && in->ip_dst.family;
+	bool mac = !ip && in->eth_ok;
+	if (have_ip) {
 		fmt_addr(&in->ip_src, buf, sizeof(buf));
 		json_string_set(j->i_src, buf);
 		fmt_addr(&in->ip_dst, buf, sizeof(buf));
 		json_string_set(j->i_dst, buf);
-	} else if (in->eth_ok) {
+	} else if (mac) {
 		snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", in->src[0], in->src[1],
 			 in->src[2], in->src[3], in->src[4], in->src[5]);
 		json_string_set(j->i_src, buf);
@@ -309,11 +313,11 @@ static void fill_inner(struct jstate *j, const struct dump_frame *f)
 			 in->dst[2], in->dst[3], in->dst[4], in->dst[5]);
 		json_string_set(j->i_dst, buf);
 	}
-	set_opt(j->inner, "src", j->i_src, ip || in->eth_ok);
-	set_opt(j->inner, "dst", j->i_dst, ip || in->eth_ok);
+	set_opt(j->inner, "src", j->i_src, have_ip || mac);
+	set_opt(j->inner, "dst", j->i_dst, have_ip || mac);
 	json_integer_set(j->i_proto, in->l4_proto);
-	set_opt(j->inner, "proto", j->i_proto, ip && !in->l3_truncated);
-	bool ports = ip && in->l4_off && !in->l4_truncated && !in->ip_fragment &&
+	set_opt(j->inner, "proto", j->i_proto, have_ip && !in->l3_truncated);
+	bool ports = have_ip && in->l4_off && !in->l4_truncated && !in->ip_fragment &&
 		     (in->l4_proto == 6 || in->l4_proto == 17);
 	json_integer_set(j->i_sport, in->sport);
 	json_integer_set(j->i_dport, in->dport);

@@ -7,7 +7,7 @@
 
 static const char *const own_names[] = {
 	[DUMP_W_SNAPLEN_CUT - STT_CHK__COUNT] = "snaplen_cut",
-	[DUMP_W_MALFORMED - STT_CHK__COUNT] = "malformed",
+	[DUMP_W_REASM_NOMEM - STT_CHK__COUNT] = "reasm_nomem",
 };
 
 const char *dump_warn_name(unsigned id)

@@ -259,9 +259,7 @@ static void out_seg_lines(struct dump *d, const struct dump_frame *f)
 	unsigned n = rf ? rf->nsegs : 1;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t pkt;
-		unsigned off, len, flags, tos, fate = STT_SEG_ACCEPTED;
-		int ipid = -1;
-		uint8_t csum = STT_CSUM_UNCHECKED;
+		unsigned off, len, flags, tos, sport, fate = STT_SEG_ACCEPTED;
 		if (rf) {
 			const struct stt_seg_rec *s = &rf->segs[i];
 			pkt = s->cookie;
@@ -269,6 +267,7 @@ static void out_seg_lines(struct dump *d, const struct dump_frame *f)
 			len = s->len_lo;
 			flags = s->tcp_flags;
 			tos = s->tos;
+			sport = s->sport;
 			fate = s->fate;
 		} else {
 			pkt = f->packet;
@@ -276,12 +275,12 @@ static void out_seg_lines(struct dump *d, const struct dump_frame *f)
 			len = (unsigned)f->outer->payload_wire_len;
 			flags = f->outer->tcp.flags;
 			tos = f->outer->tos;
+			sport = f->outer->tcp.sport;
 		}
-		/* IP id and checksum verdict come from the side records. */
-		uint16_t id16;
-		uint8_t ipv = 0;
-		if (dump_side_lookup(d, (uint32_t)pkt, &id16, &csum, &ipv) == 0 && ipv == 4)
-			ipid = id16;
+		/* IP id, TTL, window and checksum verdict come from the side
+		 * records; a packet too far back has left them. */
+		struct dump_side_info si;
+		bool have_si = dump_side_lookup(d, (uint32_t)pkt, &si) == 0;
 		out_str("    seg ");
 		out_u64(i + 1);
 		out_char('/');
@@ -292,16 +291,27 @@ static void out_seg_lines(struct dump *d, const struct dump_frame *f)
 		out_u64(off);
 		out_str(", len ");
 		out_u64(len);
-		if (ipid >= 0) {
+		if (have_si && si.ip_version == 4) {
 			out_str(", id 0x");
-			out_hex((unsigned)ipid, 4);
+			out_hex(si.ip_id, 4);
 		}
 		out_str(", tos 0x");
 		out_hex(tos, 2);
 		out_str(", flags ");
 		out_tcp_flags((uint8_t)flags);
+		/* -vvv (not -vv: golden outputs are made with -vv) */
+		if (d->opt->verbose > 2) {
+			out_str(", sport ");
+			out_u64(sport);
+			if (have_si) {
+				out_str(", ttl ");
+				out_u64(si.ttl);
+				out_str(", win ");
+				out_u64(si.window);
+			}
+		}
 		out_str(", csum ");
-		out_str(csum_word(csum));
+		out_str(csum_word(have_si ? si.csum : STT_CSUM_UNCHECKED));
 		if (fate == STT_SEG_DUPLICATE)
 			out_str(", duplicate");
 		else if (fate == STT_SEG_PARTIAL_DUP)

@@ -2,7 +2,9 @@
  * STT again, so that stt-recv can stand in as a minimal STT target in
  * tests. The outer addresses, ports and MACs of the segment that completed
  * the frame are swapped; the frame gets a new frame id (ack) of ours; the
- * STT frame (header + inner frame) goes back unchanged.
+ * STT frame header goes back unchanged, with the inner frame as delivered
+ * (after --qos), and the outer TOS encapsulated from it as an endpoint
+ * would (uniform DSCP, RFC 6040 normal-mode ECN).
  *
  * Live (-i IFACE): whole Ethernet frames through libnet on that interface,
  * so no route or neighbour lookup is needed. --echo-pcap FILE: the echo
@@ -25,6 +27,7 @@ struct echo {
 	struct stt_capw *w;
 	uint32_t next_ack;
 	uint16_t ip_id;
+	uint8_t frame[STT_MAX_FRAME_LEN];
 	uint8_t pkt[ECHO_PKT_CAP];
 };
 
@@ -53,9 +56,16 @@ struct echo *echo_open(struct recv *r)
 }
 
 int echo_frame(struct echo *e, const struct stt_outer *outer, const struct stt_reasm_frame *f,
-	       const struct stt_frame_hdr *h, uint64_t ts_ns)
+	       const struct stt_frame_hdr *h, const uint8_t *inner, size_t inner_len,
+	       uint64_t ts_ns)
 {
-	(void)h; /* the header goes back as received, in f->data */
+	size_t frame_len = stt_frame_build(h, inner, inner_len, e->frame, sizeof(e->frame));
+	if (!frame_len)
+		return -1;
+	struct stt_inner in;
+	stt_inner_decode(inner, inner_len, &in);
+	static const struct stt_qos qos = { STT_DSCP_UNIFORM, 0, STT_ECN_NORMAL };
+
 	struct stt_outer_tmpl t;
 	stt_outer_tmpl_defaults(&t);
 	t.with_eth = true;
@@ -67,14 +77,14 @@ int echo_frame(struct echo *e, const struct stt_outer *outer, const struct stt_r
 	t.dst = f->key.src;
 	t.sport = f->key.dport;
 	t.dport = outer->tcp.sport;
-	t.tos = f->have_first_tos ? f->first_tos : 0;
+	t.tos = stt_qos_encap(&qos, in.is_ipv4 || in.is_ipv6, in.tos);
 	t.ack = e->next_ack++;
 	t.ip_id = e->ip_id;
 
-	size_t n = stt_segment_count(f->len, ECHO_SEGMENT_SIZE);
+	size_t n = stt_segment_count(frame_len, ECHO_SEGMENT_SIZE);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t len = stt_segment_build(&t, f->data, f->len, ECHO_SEGMENT_SIZE, i, e->pkt,
+		size_t len = stt_segment_build(&t, e->frame, frame_len, ECHO_SEGMENT_SIZE, i, e->pkt,
 					       sizeof(e->pkt));
 		if (!len)
 			return -1;

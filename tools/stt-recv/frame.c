@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -34,6 +35,21 @@ static void print_warning(const struct stt_finding *f)
 	putchar('\n');
 }
 
+/* json_string() refuses invalid UTF-8 (and the key would go missing):
+ * replace such bytes, as stt-dump does. */
+static json_t *jstr(const char *s)
+{
+	json_t *v = json_string(s);
+	if (v)
+		return v;
+	char buf[1024];
+	size_t n = 0;
+	for (; s[n] && n < sizeof(buf) - 1; n++)
+		buf[n] = (unsigned char)s[n] < 0x80 ? s[n] : '?';
+	buf[n] = '\0';
+	return json_string(buf);
+}
+
 /* The warning object of docs/json-schema.md (key order fixed). */
 static json_t *warning_json(const struct stt_finding *f)
 {
@@ -45,7 +61,7 @@ static json_t *warning_json(const struct stt_finding *f)
 			    d && d->req_id ? json_string(d->req_id) : json_null());
 	json_object_set_new(w, "level", json_string(d ? stt_level_name(d->level) : "INFO"));
 	json_object_set_new(w, "packet", f->cookie ? json_integer(f->cookie) : json_null());
-	json_object_set_new(w, "detail", json_string(f->detail));
+	json_object_set_new(w, "detail", jstr(f->detail));
 	return w;
 }
 
@@ -144,6 +160,41 @@ void frame_pending_flush(struct recv *r, uint32_t cookie)
 		print_finding(r, &w.f[i]);
 }
 
+/* --qos: the new inner TOS by RFC 6040 (ECN) and RFC 2983 (DSCP) from
+ * the outer headers, written into a copy of the inner frame (buf) with
+ * the IPv4 header checksum redone. Returns 1 when buf holds a changed
+ * frame, 0 when nothing changed (or the frame is not IP), -1 when RFC 6040
+ * says drop. */
+static int qos_decap(struct recv *r, const struct stt_reasm_frame *f, const uint8_t *inner,
+		     size_t len, const struct stt_inner *in, uint8_t *buf)
+{
+	if (!(in->is_ipv4 || in->is_ipv6) || in->l3_truncated || !f->have_first_tos)
+		return 0;
+	uint8_t tos;
+	if (stt_qos_decap(&r->o->qos_cfg, in->tos, f->first_tos, f->any_ce, &tos) != 0)
+		return -1;
+	if (tos == in->tos)
+		return 0;
+	size_t l3 = in->l3_off;
+	if (l3 + (in->is_ipv4 ? 20 : 40) > len)
+		return 0;
+	memcpy(buf, inner, len);
+	uint8_t *ip = buf + l3;
+	if (in->is_ipv4) {
+		size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
+		if (ihl < 20 || l3 + ihl > len)
+			return 0;
+		ip[1] = tos;
+		stt_put_be16(ip + 10, 0);
+		stt_put_be16(ip + 10, stt_csum_ipv4_hdr(ip, ihl));
+	} else {
+		ip[0] = (uint8_t)((ip[0] & 0xf0) | (tos >> 4));
+		ip[1] = (uint8_t)((ip[1] & 0x0f) | (uint8_t)(tos << 4));
+	}
+	r->cnt.tos_rewritten++;
+	return 1;
+}
+
 static void ts_format(uint64_t ts_ns, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%" PRIu64 ".%06" PRIu64, (uint64_t)(ts_ns / 1000000000u),
@@ -208,7 +259,7 @@ static json_t *inner_json(const struct stt_inner *in, const char *summary)
 	char buf[64];
 	json_t *j = json_object();
 	bool ip = in->is_ipv4 || in->is_ipv6;
-	json_object_set_new(j, "summary", json_string(summary));
+	json_object_set_new(j, "summary", jstr(summary));
 	json_object_set_new(j, "ethertype", in->eth_ok ? json_integer(in->ethertype) : json_null());
 	json_t *src = json_null(), *dst = json_null();
 	if (ip) {
@@ -322,8 +373,10 @@ void frame_deliver(void *ctx, const struct stt_reasm_frame *f)
 		pend_take(r, in_seg_set, &set, &w);
 	}
 	const char *refused = NULL;
+	bool hdr_ok = true;
 	if (stt_frame_hdr_decode(f->data, f->len, &h) != 0 ||
 	    f->len - STT_FRAME_HDR_LEN < 14) {
+		hdr_ok = false;
 		r->cnt.too_short++;
 		refused = "inner frame shorter than an Ethernet header";
 	} else if (h.version != 0) {
@@ -335,6 +388,14 @@ void frame_deliver(void *ctx, const struct stt_reasm_frame *f)
 		return; /* not ours: not worth a line */
 	}
 	if (refused) {
+		if (o->verbose && hdr_ok) {
+			/* say what is wrong with it, as stt-dump would */
+			struct stt_inner rin;
+			stt_inner_decode(f->data + STT_FRAME_HDR_LEN, f->len - STT_FRAME_HDR_LEN, &rin);
+			unsigned before = w.n;
+			stt_check_frame(f, &h, &rin, collect_finding, &w);
+			r->cnt.warnings += w.n - before;
+		}
 		if (o->verbose && !o->quiet) {
 			if (!o->json)
 				printf("  dropped: %s (ack %" PRIu32 ")\n", refused, f->key.ack);
@@ -348,6 +409,26 @@ void frame_deliver(void *ctx, const struct stt_reasm_frame *f)
 
 	struct stt_inner in;
 	stt_inner_decode(inner, inner_len, &in);
+	if (o->qos) {
+		static uint8_t qbuf[STT_MAX_FRAME_LEN];
+		int q = qos_decap(r, f, inner, inner_len, &in, qbuf);
+		if (q < 0) {
+			r->cnt.ecn_drops++;
+			if (o->verbose && !o->quiet) {
+				if (!o->json)
+					printf("  dropped: CE on the outer header of a Not-ECT inner "
+					       "packet (RFC 6040) (ack %" PRIu32 ")\n",
+					       f->key.ack);
+				for (unsigned i = 0; i < w.n; i++)
+					print_finding(r, &w.f[i]);
+			}
+			return;
+		}
+		if (q > 0) {
+			inner = qbuf;
+			stt_inner_decode(inner, inner_len, &in);
+		}
+	}
 	if (o->verbose) {
 		unsigned from_segs = w.n;
 		stt_check_frame(f, &h, &in, collect_finding, &w);
@@ -383,7 +464,7 @@ void frame_deliver(void *ctx, const struct stt_reasm_frame *f)
 			stt_cli_warn("%s: write failed: %m", stt_tap_name(r->tap));
 	}
 	if (r->echo && r->outer) {
-		if (echo_frame(r->echo, r->outer, f, &h, f->last_ts_ns) == 0)
+		if (echo_frame(r->echo, r->outer, f, &h, inner, inner_len, f->last_ts_ns) == 0)
 			r->cnt.echoed++;
 		else
 			r->cnt.echo_errors++;
@@ -416,19 +497,21 @@ void frame_drop(void *ctx, const struct stt_reasm_drop *d)
 		if (w.f[i].id == df.id && w.f[i].cookie == df.cookie)
 			have = false; /* the segment check already said it */
 	if (have) {
-		char a[64], b[64];
+		char a[64], b[64], tmp[512];
 		stt_addr_format(&d->key.src, a, sizeof(a));
 		stt_addr_format(&d->key.dst, b, sizeof(b));
 		if (d->seg)
-			snprintf(df.detail, sizeof(df.detail),
+			snprintf(tmp, sizeof(tmp),
 				 "%s > %s.%u id 0x%x: segment offset %u, length %zu, frame length %u", a,
 				 b, d->key.dport, d->key.ack, d->seg->offset, d->seg->len,
 				 d->seg->frame_len);
 		else
-			snprintf(df.detail, sizeof(df.detail),
-				 "%s > %s.%u id 0x%x: %zu of %u bytes in %u segment%s", a, b,
-				 d->key.dport, d->key.ack, d->bytes_held, d->frame_len, d->nsegs,
+			snprintf(tmp, sizeof(tmp), "%s > %s.%u id 0x%x: %zu of %u bytes in %u segment%s",
+				 a, b, d->key.dport, d->key.ack, d->bytes_held, d->frame_len, d->nsegs,
 				 d->nsegs == 1 ? "" : "s");
+		size_t n = strnlen(tmp, sizeof(df.detail) - 1);
+		memcpy(df.detail, tmp, n);
+		df.detail[n] = '\0';
 		r->cnt.warnings++;
 	}
 	if (r->o->quiet)

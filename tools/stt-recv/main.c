@@ -29,6 +29,10 @@ static void usage(void)
 	       "      --timeout DUR        live: stop after DUR (e.g. 5s, 500ms)\n"
 	       "      --reasm-timeout DUR  give up incomplete frames after DUR (default 30s)\n"
 	       "      --mem-cap BYTES      reassembly memory cap (default 4 MiB)\n"
+	       "      --qos[=uniform|pipe] rewrite the inner TOS from the outer headers at\n"
+	       "                           decapsulation: RFC 6040 ECN (CE on any segment\n"
+	       "                           counts; CE over Not-ECT drops the frame) and the\n"
+	       "                           RFC 2983 DSCP model (default uniform)\n"
 	       "Output:\n"
 	       "  -w, --decap FILE         write the inner frames to a pcap ('-': stdout)\n"
 	       "      --tap NAME           write the inner frames to a TAP device\n"
@@ -65,6 +69,7 @@ enum {
 	OPT_ECHO,
 	OPT_ECHO_PCAP,
 	OPT_SEED,
+	OPT_QOS,
 };
 
 static const struct option long_opts[] = {
@@ -91,6 +96,7 @@ static const struct option long_opts[] = {
 	{ "echo", no_argument, NULL, OPT_ECHO },
 	{ "echo-pcap", required_argument, NULL, OPT_ECHO_PCAP },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "qos", optional_argument, NULL, OPT_QOS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -198,6 +204,16 @@ static void parse_args(int argc, char **argv, struct recv_opts *o)
 			break;
 		case OPT_SEED:
 			o->seed = stt_cli_parse_u64("--seed", optarg, 0, UINT64_MAX);
+			break;
+		case OPT_QOS:
+			o->qos = true;
+			memset(&o->qos_cfg, 0, sizeof(o->qos_cfg));
+			if (!optarg || strcmp(optarg, "uniform") == 0)
+				o->qos_cfg.dscp_model = STT_DSCP_UNIFORM;
+			else if (strcmp(optarg, "pipe") == 0)
+				o->qos_cfg.dscp_model = STT_DSCP_PIPE;
+			else
+				stt_cli_usage_error("--qos: expected uniform or pipe, got '%s'", optarg);
 			break;
 		default:
 			stt_cli_usage_error("unknown option");
@@ -343,6 +359,14 @@ int main(int argc, char **argv)
 	copts.filter = filter;
 	copts.immediate = true;
 	copts.timeout_ms = 100;
+	if (o.iface) {
+		/* In immediate mode libpcap gives every packet a slot of
+		 * snaplen bytes: 256 KB slots in its 2 MB default buffer held
+		 * 8 packets, and a GSO burst lost segments. An outer packet
+		 * is at most 64 KB of IP (GRO stops there) plus link headers. */
+		copts.snaplen = 65536 + 256;
+		copts.bufsize = 16 << 20;
+	}
 	r.cap = o.iface ? stt_cap_open_live(o.iface, &copts, err)
 			: stt_cap_open_file(o.read_file, &copts, err);
 	if (!r.cap)
@@ -425,6 +449,13 @@ int main(int argc, char **argv)
 	frame_pending_flush(&r, 0);
 	fflush(stdout);
 
+	if (o.iface) {
+		uint64_t rx, drop, ifdrop;
+		if (stt_cap_stats(r.cap, &rx, &drop, &ifdrop) == 0) {
+			r.cnt.kernel_drops = drop + ifdrop;
+			r.have_kernel_stats = true;
+		}
+	}
 	if (o.count && r.cnt.delivered < o.count && status == STT_EXIT_OK)
 		status = STT_EXIT_FINDINGS;
 	if (!o.no_stats)

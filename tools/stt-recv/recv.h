@@ -41,6 +41,8 @@ struct recv_opts {
 	bool ignore_csum;     /* reassemble segments whose checksum is bad */
 	bool echo;
 	uint64_t seed;
+	bool qos;	      /* RFC 6040 / RFC 2983 decapsulation of the inner TOS */
+	struct stt_qos qos_cfg;
 };
 
 struct recv_counters {
@@ -60,6 +62,9 @@ struct recv_counters {
 	uint64_t echoed;
 	uint64_t echo_errors;
 	uint64_t out_errors;
+	uint64_t kernel_drops;	/* live: the capture's kernel counters */
+	uint64_t ecn_drops;	/* --qos: CE outer over a Not-ECT inner */
+	uint64_t tos_rewritten;	/* --qos: inner TOS changed */
 };
 
 struct echo;
@@ -84,6 +89,7 @@ struct recv {
 	struct recv_counters cnt;
 	bool done;	/* --count reached */
 	bool have_own_mac;
+	bool have_kernel_stats;
 	uint8_t own_mac[6];
 	/* the packet being offered (for the deliver callback) */
 	const struct stt_cap_pkt *pkt;
@@ -102,10 +108,11 @@ void frame_pending_flush(struct recv *r, uint32_t cookie);
 
 /* echo.c */
 struct echo *echo_open(struct recv *r);
-/* Send inner (with the received STT header h) back to the sender of the
- * frame whose completing segment was outer. Returns 0 or -1. */
+/* Send inner (with the received STT header h) back to the sender of
+ * frame f, whose completing segment was outer. Returns 0 or -1. */
 int echo_frame(struct echo *e, const struct stt_outer *outer, const struct stt_reasm_frame *f,
-	       const struct stt_frame_hdr *h, uint64_t ts_ns);
+	       const struct stt_frame_hdr *h, const uint8_t *inner, size_t inner_len,
+	       uint64_t ts_ns);
 void echo_close(struct echo *e);
 
 /* stats.c */

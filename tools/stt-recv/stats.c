@@ -17,14 +17,21 @@ void stats_print(const struct recv *r)
 		"%s: %" PRIu64 " packets, %" PRIu64 " STT segments, %" PRIu64
 		" frames reassembled, %" PRIu64 " delivered\n",
 		stt_cli_prog(), c->packets, c->segments, c->frames, c->delivered);
+	if (r->have_kernel_stats)
+		fprintf(f, "%s: %" PRIu64 " packets dropped by the kernel (capture buffer)\n",
+			stt_cli_prog(), c->kernel_drops);
 	fprintf(f,
 		"%s: skipped %" PRIu64 " not STT, %" PRIu64 " own, %" PRIu64 " malformed, %" PRIu64
 		" truncated, %" PRIu64 " bad checksum\n",
 		stt_cli_prog(), c->not_stt, c->own, c->malformed, c->truncated, c->bad_csum);
 	fprintf(f,
 		"%s: frames refused: %" PRIu64 " bad version, %" PRIu64 " too short, %" PRIu64
-		" other context\n",
+		" other context",
 		stt_cli_prog(), c->bad_version, c->too_short, c->filtered);
+	if (r->o->qos)
+		fprintf(f, ", %" PRIu64 " ECN (CE over Not-ECT); %" PRIu64 " inner TOS rewritten",
+			c->ecn_drops, c->tos_rewritten);
+	fputc('\n', f);
 	fprintf(f, "%s: reassembly: %" PRIu64 " duplicates, %" PRIu64 " partial duplicates",
 		stt_cli_prog(), s->duplicates, s->partial_dups);
 	for (int i = 0; i < STT_DROP__COUNT; i++)
@@ -60,6 +67,10 @@ int stats_write_json(const struct recv *r, const char *path)
 	SET("echoed", c->echoed);
 	SET("echo_errors", c->echo_errors);
 	SET("output_errors", c->out_errors);
+	SET("ecn_drops", c->ecn_drops);
+	SET("tos_rewritten", c->tos_rewritten);
+	if (r->have_kernel_stats)
+		SET("kernel_drops", c->kernel_drops);
 #undef SET
 	json_t *rs = json_object();
 #define RSET(name, v) json_object_set_new(rs, name, json_integer((json_int_t)(v)))

@@ -23,6 +23,8 @@ struct inner_facts {
 	bool is_ipv4, is_ipv6;
 	bool l4_tcp;
 	size_t l4_off;
+	size_t l4_len; /* by the IP header's lengths; 0 if unknown */
+	struct stt_addr src, dst;
 	uint8_t tos;
 };
 
@@ -33,9 +35,27 @@ static void inner_facts_get(const uint8_t *f, size_t len, struct inner_facts *x)
 	memset(x, 0, sizeof(*x));
 	x->is_ipv4 = in.is_ipv4;
 	x->is_ipv6 = in.is_ipv6;
-	x->l4_tcp = (in.is_ipv4 || in.is_ipv6) && in.l4_proto == 6;
+	bool ip = in.is_ipv4 || in.is_ipv6;
+	x->l4_tcp = ip && in.l4_proto == 6 && in.l4_off && !in.l4_truncated && !in.ip_fragment;
 	x->l4_off = in.l4_off;
-	x->tos = (in.is_ipv4 || in.is_ipv6) ? in.tos : 0;
+	if (ip && in.l4_off > in.l3_off && in.ip_total_len >= in.l4_off - in.l3_off)
+		x->l4_len = in.ip_total_len - (in.l4_off - in.l3_off);
+	x->src = in.ip_src;
+	x->dst = in.ip_dst;
+	x->tos = ip ? in.tos : 0;
+}
+
+/* --inner-tso: leave in the inner TCP checksum what a sender using TSO
+ * leaves (the pseudo-header sum), for the decapsulating end to finish.
+ * Returns false when the inner packet is not a whole TCP segment. */
+static bool inner_make_partial(uint8_t *f, size_t len, const struct inner_facts *x)
+{
+	if (!x->l4_tcp || !x->l4_len || x->l4_off + x->l4_len > len || x->l4_len < 20 ||
+	    x->l4_off > 255)
+		return false;
+	stt_put_be16(f + x->l4_off + 16,
+		     stt_csum_pseudo_only(&x->src, &x->dst, 6, (uint32_t)x->l4_len));
+	return true;
 }
 
 /* The source address the kernel would use to reach dst. */
@@ -132,6 +152,14 @@ static void frame_job_init(struct sender *s, struct frame_job *j, uint64_t fno)
 		h.l4_offset = x.l4_off <= 255 ? (uint8_t)x.l4_off : 0;
 	h.reserved = o->reserved;
 	h.mss = o->mss;
+	if (o->inner_tso && inner_make_partial(j->inner, j->inner_len, &x)) {
+		if (o->stt_flags < 0)
+			h.flags = (uint8_t)((h.flags & ~STT_F_CSUM_VERIFIED) | STT_F_CSUM_PARTIAL);
+		if (o->l4_offset < 0)
+			h.l4_offset = (uint8_t)x.l4_off;
+		if (!o->mss)
+			h.mss = (uint16_t)o->inner_tso;
+	}
 	h.vlan_tci = stt_vlan_tci(o->pcp, o->vlan_valid > 0, o->vlan_id);
 	h.context_id = o->context;
 	h.padding = o->padding;
@@ -146,7 +174,9 @@ static void frame_job_init(struct sender *s, struct frame_job *j, uint64_t fno)
 	memcpy(t->eth_dst, o->dst_mac, 6);
 	t->src = o->src;
 	t->dst = o->dst;
-	uint8_t tos = x.tos; /* uniform DSCP, RFC 6040 normal-mode ECN: copy */
+	/* by default: uniform DSCP model, RFC 6040 normal-mode ECN */
+	static const struct stt_qos qos = { STT_DSCP_UNIFORM, 0, STT_ECN_NORMAL };
+	uint8_t tos = stt_qos_encap(&qos, x.is_ipv4 || x.is_ipv6, x.tos);
 	if (o->tos >= 0)
 		tos = (uint8_t)o->tos;
 	if (o->dscp >= 0)
@@ -486,8 +516,6 @@ int main(int argc, char **argv)
 
 	if (o.target)
 		open_live(&s);
-	else if (o.tso && o.iface)
-		stt_cli_usage_error("--iface sends live: give --target IP too");
 	if (o.write_file)
 		s.pcap = sink_pcap_open(o.write_file);
 	if (o.write_inner)

@@ -31,6 +31,8 @@ static void usage(void)
 	       "      --inner-src IP, --inner-dst IP     (198.51.100.1 -> 198.51.100.2)\n"
 	       "      --inner-src-mac MAC, --inner-dst-mac MAC, --inner-sport N,\n"
 	       "      --inner-dport N, --inner-tos N\n"
+	       "      --inner-tso[=MSS]    inner TCP is a TSO super-frame: checksum-partial, L4\n"
+	       "                           offset, MSS (default 1448), pseudo-header checksum\n"
 	       "STT frame header:\n"
 	       "      --context N          context ID (64 bits, default 0)\n"
 	       "      --vlan ID, --pcp N, --vlan-valid 0|1   the PCP|V|VLAN ID field\n"
@@ -83,6 +85,7 @@ enum {
 	OPT_INNER_SPORT,
 	OPT_INNER_DPORT,
 	OPT_INNER_TOS,
+	OPT_INNER_TSO,
 	OPT_CONTEXT,
 	OPT_VLAN,
 	OPT_PCP,
@@ -153,6 +156,7 @@ static const struct option long_opts[] = {
 	{ "inner-sport", required_argument, NULL, OPT_INNER_SPORT },
 	{ "inner-dport", required_argument, NULL, OPT_INNER_DPORT },
 	{ "inner-tos", required_argument, NULL, OPT_INNER_TOS },
+	{ "inner-tso", optional_argument, NULL, OPT_INNER_TSO },
 	{ "context", required_argument, NULL, OPT_CONTEXT },
 	{ "vlan", required_argument, NULL, OPT_VLAN },
 	{ "pcp", required_argument, NULL, OPT_PCP },
@@ -372,6 +376,10 @@ static void parse_args(int argc, char **argv, struct send_opts *o)
 			break;
 		case OPT_INNER_TOS:
 			o->inner_tos = (uint8_t)stt_cli_parse_u64("--inner-tos", optarg, 0, 255);
+			break;
+		case OPT_INNER_TSO:
+			o->inner_tso = optarg ? (unsigned)stt_cli_parse_u64("--inner-tso", optarg, 1, 65535)
+					      : 1448;
 			break;
 		case OPT_CONTEXT:
 			o->context = stt_cli_parse_u64("--context", optarg, 0, UINT64_MAX);
@@ -596,6 +604,14 @@ static void parse_args(int argc, char **argv, struct send_opts *o)
 		       o->n_seg_ecn || o->n_seg_dscp))
 		stt_cli_usage_error("--tso sends one super-packet per frame: it cannot be combined "
 				    "with per-segment impairments");
+	if (o->verbose && ((o->write_file && strcmp(o->write_file, "-") == 0) ||
+			   (o->write_inner && strcmp(o->write_inner, "-") == 0)))
+		stt_cli_usage_error("-v prints to standard output, which carries the pcap");
+	if (o->write_file && o->write_inner && strcmp(o->write_file, "-") == 0 &&
+	    strcmp(o->write_inner, "-") == 0)
+		stt_cli_usage_error("-w - and --write-inner - cannot share standard output");
+	if (o->iface && !o->target)
+		stt_cli_usage_error("--iface sends live: give --target IP too");
 	if (o->tso && o->target && !o->iface)
 		stt_cli_usage_error("--tso with --target needs --iface (AF_PACKET on that interface)");
 }

@@ -79,6 +79,7 @@ struct send_opts {
 	uint8_t inner_src_mac[6], inner_dst_mac[6];
 	uint16_t inner_sport, inner_dport;
 	uint8_t inner_tos;
+	unsigned inner_tso; /* MSS: mark inner TCP for segmentation at the far end; 0 = off */
 
 	/* STT frame header */
 	uint64_t context;

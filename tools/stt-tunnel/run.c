@@ -17,6 +17,7 @@
 #define RX_BATCH 32
 #define TAP_BURST 64 /* frames read from one TAP per wakeup */
 #define NEIGH_RETRY_NS 500000000ull
+#define NEIGH_REFRESH_NS 5000000000ull
 
 static volatile sig_atomic_t got_stop, got_usr1;
 
@@ -43,7 +44,7 @@ struct tun {
 	size_t txl[TX_BATCH];
 	unsigned ntx;
 	uint64_t tap_write_errors;
-	uint8_t tapbuf[65536 + 64];
+	uint64_t rx_errors;
 };
 
 static uint64_t mono_ns(void)
@@ -120,14 +121,18 @@ static enum stt_ep_rx_csum map_csum(enum stt_rx_csum c)
 
 /* Peers whose link-layer address we do not know yet: ask the neighbour
  * table, and make the kernel resolve them if it has no entry. */
-static void resolve_peers(struct tun *t)
+static void resolve_peers(struct tun *t, bool refresh)
 {
 	unsigned n = stt_endpoint_peer_count(t->ep);
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t mac[6];
 		const struct stt_addr *a = stt_endpoint_peer_addr(t->ep, i);
-		if (stt_endpoint_peer_mac_known(t->ep, i))
+		if (stt_endpoint_peer_mac_known(t->ep, i)) {
+			/* a peer whose address moved (new NIC, failover) */
+			if (refresh && stt_io_neigh_lookup(t->iface, a, mac) == 0)
+				stt_endpoint_set_peer_mac(t->ep, i, mac);
 			continue;
+		}
 		if (stt_io_neigh_lookup(t->iface, a, mac) == 0)
 			stt_endpoint_set_peer_mac(t->ep, i, mac);
 		else
@@ -153,6 +158,18 @@ static void write_stats(struct tun *t, double uptime)
 	tun_stats_json(f, t->ep, t->u, uptime);
 	if (fclose(f) == 0)
 		rename(tmp, o->stats_file);
+}
+
+/* The largest inner super-frame (IP length) that still travels as one
+ * STT frame in one GSO super-packet: a run of whole outer segments whose
+ * IP length fits 16 bits, less the STT header and inner Ethernet/VLAN. */
+static unsigned tap_gso_max(const struct tun_opts *o, unsigned underlay_mtu)
+{
+	unsigned ip = o->local.family == 6 ? 40 : 20;
+	unsigned mss = underlay_mtu > ip + 20 + 64 ? underlay_mtu - ip - 20 : 64;
+	unsigned ip_part = o->local.family == 6 ? 0 : 20;
+	unsigned run = (65535 - ip_part - 20) / mss * mss;
+	return run - STT_FRAME_HDR_LEN - 18;
 }
 
 static int setup(struct tun *t, char *err, size_t errlen)
@@ -214,6 +231,7 @@ static int setup(struct tun *t, char *err, size_t errlen)
 			.name = c->tap,
 			.mtu = c->mtu ? c->mtu : o->mtu,
 			.offload = true,
+			.gso_max = tap_gso_max(o, mtu),
 			.up = true,
 		};
 		t->taps[i] = stt_tap_open(&tc, err, errlen);
@@ -232,7 +250,18 @@ static int setup(struct tun *t, char *err, size_t errlen)
 			stt_cli_warn("warning: %s; the host's TCP may answer STT with RST. Run:\n  %s",
 				     ferr, cmd);
 	}
-	resolve_peers(t);
+	/* Give the kernel a moment to resolve the peers, so that the first
+	 * frames are not dropped for want of a MAC (later, the loop retries). */
+	for (int i = 0; i < 20; i++) {
+		resolve_peers(t, false);
+		bool all = true;
+		for (unsigned p = 0; p < stt_endpoint_peer_count(t->ep); p++)
+			all = all && stt_endpoint_peer_mac_known(t->ep, p);
+		if (all)
+			break;
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 	if (!o->quiet) {
 		char a[48];
 		fprintf(stderr, "%s: underlay %s (%s, mtu %u, %s), local %s port %u\n", stt_cli_prog(),
@@ -260,16 +289,24 @@ static void teardown(struct tun *t)
 	free(t->txbuf);
 }
 
-static void read_tap(struct tun *t, unsigned i)
+/* Returns -1 when the TAP is gone (deleted under us). */
+static int read_tap(struct tun *t, unsigned i)
 {
 	for (unsigned k = 0; k < TAP_BURST; k++) {
 		struct stt_offload off;
-		long n = stt_tap_read(t->taps[i], t->tapbuf, sizeof(t->tapbuf), &off);
-		if (n <= 0)
+		size_t cap;
+		uint8_t *buf = stt_endpoint_tx_buffer(t->ep, &cap);
+		long n = stt_tap_read(t->taps[i], buf, cap, &off);
+		if (n < 0) {
+			stt_cli_warn("%s: read: %s", stt_tap_name(t->taps[i]), strerror(errno));
+			return -1;
+		}
+		if (n == 0)
 			break;
-		stt_endpoint_encap(t->ep, i, t->tapbuf, (size_t)n, &off, mono_ns());
+		stt_endpoint_encap(t->ep, i, buf, (size_t)n, &off, mono_ns());
 		tx_flush(t);
 	}
+	return 0;
 }
 
 static void read_underlay(struct tun *t)
@@ -277,6 +314,8 @@ static void read_underlay(struct tun *t)
 	struct stt_rx_pkt pkts[RX_BATCH];
 	for (unsigned k = 0; k < 8; k++) {
 		int n = stt_underlay_recv(t->u, pkts, RX_BATCH);
+		if (n < 0 && t->rx_errors++ < 5)
+			stt_cli_warn("%s: receive: %s", t->iface, strerror(errno));
 		if (n <= 0)
 			break;
 		for (int i = 0; i < n; i++) {
@@ -316,6 +355,7 @@ int tun_run(const struct tun_opts *o)
 	}
 
 	uint64_t start = mono_ns(), next_stats = 0, next_neigh = 0;
+	uint64_t next_refresh = start + NEIGH_REFRESH_NS;
 	if (o->stats_interval > 0)
 		next_stats = start + (uint64_t)(o->stats_interval * 1e9);
 	while (!got_stop) {
@@ -332,9 +372,11 @@ int tun_run(const struct tun_opts *o)
 			break;
 		}
 		if (pr > 0) {
-			for (unsigned i = 0; i < t->ntaps; i++)
-				if (pfd[i].revents & POLLIN)
-					read_tap(t, i);
+			for (unsigned i = 0; i < t->ntaps; i++) {
+				if ((pfd[i].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) &&
+				    read_tap(t, i) < 0)
+					got_stop = 1, rc = STT_EXIT_ERROR;
+			}
 		}
 		if (ufd < 0 || (pr > 0 && (pfd[n - 1].revents & POLLIN)))
 			read_underlay(t);
@@ -342,7 +384,9 @@ int tun_run(const struct tun_opts *o)
 		uint64_t now = mono_ns();
 		stt_endpoint_tick(t->ep, now);
 		if (now >= next_neigh) {
-			resolve_peers(t);
+			resolve_peers(t, now >= next_refresh);
+			if (now >= next_refresh)
+				next_refresh = now + NEIGH_REFRESH_NS;
 			next_neigh = now + NEIGH_RETRY_NS;
 		}
 		if (got_usr1) {

@@ -11,9 +11,11 @@ void tun_stats_print(FILE *f, struct stt_endpoint *ep, struct stt_underlay *u)
 
 	stt_endpoint_stats(ep, &s);
 	stt_underlay_get_stats(u, &us);
-	fprintf(f, "underlay: rx %llu packets %llu bytes, tx %llu packets + %llu gso, %llu errors, "
-		   "kernel drops %llu\n",
+	fprintf(f, "underlay: rx %llu packets %llu bytes (checksum valid %llu, partial %llu, "
+		   "largest %llu), tx %llu packets + %llu gso, %llu errors, kernel drops %llu\n",
 		(unsigned long long)us.rx_packets, (unsigned long long)us.rx_bytes,
+		(unsigned long long)us.rx_csum_valid, (unsigned long long)us.rx_csum_partial,
+		(unsigned long long)us.rx_max_len,
 		(unsigned long long)us.tx_packets, (unsigned long long)us.tx_gso_packets,
 		(unsigned long long)us.tx_errors, (unsigned long long)us.kernel_drops);
 	fprintf(f, "endpoint: rx %llu packets, %llu frames; dropped: not_stt %llu malformed %llu "
@@ -62,8 +64,10 @@ int tun_stats_json(FILE *f, struct stt_endpoint *ep, struct stt_underlay *u, dou
 	stt_underlay_get_stats(u, &us);
 	json_object_set_new(root, "uptime_s", json_real(uptime_s));
 	json_object_set_new(root, "underlay",
-			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "rx_packets", U(us.rx_packets),
-				      "rx_bytes", U(us.rx_bytes), "tx_packets", U(us.tx_packets),
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "rx_packets",
+				      U(us.rx_packets), "rx_bytes", U(us.rx_bytes), "rx_csum_valid",
+				      U(us.rx_csum_valid), "rx_csum_partial", U(us.rx_csum_partial),
+				      "rx_max_len", U(us.rx_max_len), "tx_packets", U(us.tx_packets),
 				      "tx_gso_packets", U(us.tx_gso_packets), "tx_bytes", U(us.tx_bytes),
 				      "tx_errors", U(us.tx_errors), "kernel_drops", U(us.kernel_drops)));
 	json_object_set_new(

@@ -100,6 +100,12 @@ int stt_endpoint_add_context(struct stt_endpoint *ep, uint64_t context_id, unsig
 int stt_endpoint_encap(struct stt_endpoint *ep, unsigned port, const uint8_t *frame, size_t len,
 		       const struct stt_offload *off, uint64_t now_ns);
 
+/* Zero-copy encapsulation: a buffer of *cap bytes (at least 64 KB + 64)
+ * inside the endpoint where the caller may read the next inner frame
+ * (from a TAP) and pass it to stt_endpoint_encap() as is; the STT header
+ * is then written in front of it instead of copying the frame. */
+uint8_t *stt_endpoint_tx_buffer(struct stt_endpoint *ep, size_t *cap);
+
 /* Offer one outer packet (Ethernet frame) from the underlay. Never fails:
  * whatever is wrong with it is counted. May call ops->deliver. */
 void stt_endpoint_input(struct stt_endpoint *ep, const uint8_t *pkt, size_t len,

@@ -116,6 +116,8 @@ int stt_underlay_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned 
 struct stt_underlay_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_gso_packets, tx_errors;
 	uint64_t kernel_drops; /* PACKET_STATISTICS / pcap_stats */
+	uint64_t rx_csum_valid, rx_csum_partial; /* as the kernel reported them */
+	uint64_t rx_max_len;   /* largest packet received (GRO shows here) */
 };
 void stt_underlay_get_stats(struct stt_underlay *u, struct stt_underlay_stats *s);
 
