@@ -2,22 +2,24 @@
  *
  * Files are filtered here rather than by pcap_setfilter() so that packet
  * numbers stay positions in the file (what Wireshark shows), whatever the
- * filter skips. The writer is our own: a pcap file is a 24-byte header and
- * 16-byte record headers, and owning it lets us report write errors and
- * choose the timestamp resolution. */
+ * filter skips. Classic pcap files are mapped and walked in place (the
+ * "mapped fast path" below), everything else goes through libpcap. The
+ * writer is our own: a pcap file is a 24-byte header and 16-byte record
+ * headers, and owning it lets us report write errors and choose the
+ * timestamp resolution. */
 #include "stt/capture.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct stt_cap {
 	pcap_t *p;
@@ -34,6 +36,7 @@ struct stt_cap {
 	/* classic pcap files are mapped and walked here (see map_open) */
 	const uint8_t *map;
 	size_t map_len, map_off;
+	size_t map_released; /* pages below this were handed back */
 	bool map_swapped;
 	bool map_nano;
 	uint32_t map_snapshot;
@@ -106,6 +109,7 @@ static void apply_cut(struct stt_cap *c, const struct stt_cap_opts *opts)
  * pcap_t, used for filters and link-type names. */
 
 #define PCAP_MAX_SNAPLEN 262144u /* libpcap's MAXIMUM_SNAPLEN */
+#define MAP_RELEASE_STEP ((size_t)8 << 20) /* a multiple of any page size */
 
 static uint32_t rd32(const uint8_t *p, bool swapped)
 {
@@ -199,6 +203,14 @@ static int map_next(struct stt_cap *c, struct pcap_pkthdr *hdr, const uint8_t **
 	const uint8_t *r = c->map + c->map_off;
 	if (left == 0)
 		return 0;
+	/* The previous packet is no longer valid: give back the pages read
+	 * so far, in large steps, so that resident memory stays flat however
+	 * big the file is. */
+	if (c->map_off - c->map_released >= MAP_RELEASE_STEP) {
+		size_t upto = c->map_off & ~(size_t)(MAP_RELEASE_STEP - 1);
+		madvise((void *)(c->map + c->map_released), upto - c->map_released, MADV_DONTNEED);
+		c->map_released = upto;
+	}
 	if (left < 16) {
 		snprintf(c->err, sizeof(c->err),
 			 "truncated dump file; tried to read 16 header bytes, only got %zu", left);

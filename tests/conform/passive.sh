@@ -80,7 +80,7 @@ stat() { "$conform" -q --pcap "$dir/$1.pcap" --no-color | awk -v k="$2" '$1 == k
 spread_many=$(stat many-flows tx.sport_spread)
 spread_one=$(stat one-sport tx.sport_spread)
 if [[ "$spread_many" == "consistent with uniform"* && "$spread_one" == "not uniform"* &&
-	"$(stat one-sport tx.sport_distinct)" == 4 ]]; then
+	"$(stat one-sport tx.sport_distinct)" == 5 ]]; then
 	echo "TEST: source-port spread: hashed uniform, constant not uniform  [ OK ]"
 	passed=$((passed + 1))
 else

@@ -1,12 +1,13 @@
 #!/bin/bash
-# memcheck.sh STT_DUMP PCAP_DIR [STT_FUZZ]: valgrind --error-exitcode=99
+# memcheck.sh LEAK_CONTROL STT_DUMP PCAP_DIR [STT_FUZZ]: valgrind --error-exitcode=99
 # --leak-check=full over stt-dump (text -v and JSON) on every pcap/pcapng
 # in PCAP_DIR, and over stt-fuzz --local --cases 2000. Any memory error or
 # leak fails the test; stt-dump's own exit status (1 for warnings, 2 for a
 # bad file) is fine: only 99 (or a valgrind report) means valgrind found
-# something. Runs as many valgrinds at once as there are CPUs.
+# something. LEAK_CONTROL leaks on purpose and must be caught first.
+# Runs as many valgrinds at once as there are CPUs.
 set -u
-dump=$1 dir=$2 fuzz=${3:-}
+control=$1 dump=$2 dir=$3 fuzz=${4:-}
 command -v valgrind >/dev/null || { echo "SKIP: valgrind is not installed"; exit 77; }
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect
 	--errors-for-leak-kinds=definite,indirect)
@@ -34,6 +35,13 @@ spawn() {
 	job "$n" "$@" &
 }
 
+job 0 "leak control" "$control"
+if ! grep -q "definitely lost" "$tmp/0.result" 2>/dev/null; then
+	echo "FAIL: valgrind did not report the deliberate leak of $control"
+	exit 1
+fi
+echo "valgrind catches the deliberate leak (negative control)"
+rm -f "$tmp/0.result"
 if [ -n "$fuzz" ]; then
 	spawn "stt-fuzz --local --cases 2000" "$fuzz" --local --cases 2000 --seed 1 -q -o "$tmp/findings"
 fi

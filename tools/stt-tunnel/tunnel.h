@@ -47,7 +47,6 @@ int tun_config_load(const char *path, struct tun_opts *o);
 int tun_run(const struct tun_opts *o);
 
 /* stats.c */
-struct tun_state;
 void tun_stats_print(FILE *f, struct stt_endpoint *ep, struct stt_underlay *u);
 int tun_stats_json(FILE *f, struct stt_endpoint *ep, struct stt_underlay *u, double uptime_s);
 

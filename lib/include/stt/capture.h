@@ -9,7 +9,10 @@
  *    got 7 (after packet 1234)".
  *
  * A reader hands out one packet at a time in a buffer it owns (valid until
- * the next call), so reading allocates nothing per packet. */
+ * the next call), so reading allocates nothing per packet. Classic pcap
+ * files are memory-mapped (resident memory stays flat: pages already read
+ * are given back); pcapng, pipes and live interfaces go through libpcap.
+ * STT_CAP_NO_MAP=1 in the environment forces libpcap for every file. */
 #ifndef STT_CAPTURE_H
 #define STT_CAPTURE_H
 
