@@ -1,5 +1,7 @@
 /* Bounded STT reassembly (see stt/reasm.h for the policies and
- * docs/reassembly.md for the reasoning).
+ * docs/reassembly.md for the reasoning). This file: segments in, frames
+ * out. reasm_mem.c: charging, storage free lists, eviction. reasm_cover.c:
+ * byte coverage bitmaps.
  *
  * Layout of the state:
  *  - frames live in a hash table keyed by (src, dst, dport, ack), with a
@@ -7,10 +9,14 @@
  *  - every entry is on the age list (first-seen order: expiry pops the
  *    head, O(1) per frame), on the LRU list and on its source's list
  *    (both least recently given a new byte first: eviction order);
- *  - a frame's bytes live in 2 KiB chunks allocated as bytes for them
- *    arrive, each with its own coverage bitmap (reasm_cover.c). A segment
+ *  - a frame's bytes live either in 2 KiB chunks allocated as bytes for
+ *    them arrive, each with its own coverage bitmap (reasm_cover.c), or in
+ *    one flat buffer. Chunks are the rule under memory pressure: a segment
  *    claiming a 64 KB frame costs only the chunks it touches, so partial
- *    frames from a flood are cheap to hold and cheap to evict;
+ *    frames from a flood are cheap to hold and cheap to evict. A frame
+ *    goes flat at once when memory is plentiful, or once a quarter of it
+ *    is there; it then fills in place and is delivered without a copy
+ *    (and, while it only grows from offset 0, without a bitmap);
  *  - a delivered frame leaves a small entry (a sample of its bytes) until
  *    its timeout, so that late copies of its segments are absorbed as
  *    duplicates instead of starting a frame that can only time out; a
@@ -42,115 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stt/reasm.h"
-
-#include "reasm_cover.h"
-
-#define HEAVY_MAX 8 /* more than cap/8 each: at most 7 sources at once */
-#define CHUNK_POOL_MAX 64
-#define FRAME_POOL_MAX 32
-#define FLAT_POOL_MAX 4
-/* Frames this long get a flat buffer of the largest size, from a small
- * free list: no malloc (nor page faults) per frame for big frames, at
- * most a third more charged than needed. */
-#define FLAT_BIG_MIN 49152
-
-struct reasm_src;
-
-enum frame_state {
-	FRAME_LIVE = 0, /* being reassembled */
-	FRAME_POISONED, /* discarded for a conflict: refuses its key until timeout */
-	FRAME_DONE,	/* delivered: absorbs late duplicates until timeout */
-};
-
-/* A delivered frame keeps a sample of its bytes (all of the first 64, then
- * one every 1024) so that a late copy of one of its segments is recognised
- * and absorbed instead of starting a frame that would only time out, while
- * a new frame reusing the ack (a sender's MUST violation, but it happens)
- * differs somewhere in the sample and replaces the entry. */
-#define DONE_HEAD 64
-#define DONE_STRIDE 1024
-
-/* The lists a frame is on, each doubly linked through link[which]. */
-enum {
-	L_AGE,	/* all entries, first-seen order: expiry */
-	L_LRU,	/* all entries, least recently given a new byte first: eviction */
-	L_SRC,	/* its source's entries, same order as L_LRU */
-	L_DONE, /* FRAME_DONE entries, oldest first */
-	L__COUNT
-};
-
-struct reasm_link {
-	struct reasm_frame *prev, *next;
-};
-
-struct reasm_list {
-	struct reasm_frame *head, *tail;
-};
-
-struct reasm_frame {
-	struct reasm_frame *hnext;
-	struct reasm_link link[L__COUNT];
-	struct reasm_src *src;
-	struct stt_reasm_key key;
-	uint64_t hash;
-	uint64_t first_ts, last_ts;
-	size_t charged;
-	uint32_t have; /* bytes held */
-	uint16_t frame_len;
-	uint16_t first_sport;
-	uint8_t state; /* enum frame_state */
-	bool sport_varied, any_ce, have_first_tos;
-	uint8_t first_tos;
-	unsigned accepted, dups;
-	struct stt_seg_rec *recs;
-	unsigned nrecs, caprecs;
-	uint8_t *samples; /* FRAME_DONE */
-	size_t nsamples;
-	uint64_t *flat_bits; /* promoted: the whole frame's bitmap, then its bytes */
-	uint8_t *flat_data;
-	/* A flat frame that has only ever grown from offset 0 needs no bitmap:
-	 * it holds [0, prefix). The bitmap is built the first time a segment
-	 * lands beyond the prefix (bits_live). */
-	bool bits_live;
-	uint32_t prefix;
-	struct reasm_chunk *chunks[REASM_MAX_CHUNKS];
-};
-
-struct reasm_src {
-	struct reasm_src *hnext;
-	struct stt_addr addr;
-	uint64_t hash;
-	size_t mem; /* charged to this source, its own record included */
-	struct reasm_list frames; /* L_SRC */
-	int heavy_slot; /* index in r->heavy, or -1 */
-};
-
-struct stt_reasm {
-	struct stt_reasm_config cfg;
-	struct stt_reasm_ops ops;
-	void *ctx;
-	uint64_t seed;
-	struct stt_reasm_stats st;
-
-	struct reasm_frame **fbuckets;
-	struct reasm_src **sbuckets;
-	size_t nbuckets; /* power of two, for both tables */
-
-	struct reasm_list age, lru, done;
-	struct reasm_frame *last; /* looked up last: bursts of one frame skip the hash */
-	struct reasm_src *heavy[HEAVY_MAX];
-	size_t heavy_threshold;
-
-	struct reasm_chunk *chunk_pool;
-	unsigned chunk_pool_n;
-	struct reasm_frame *frame_pool;
-	unsigned frame_pool_n;
-	void *flat_pool[FLAT_POOL_MAX];
-	unsigned flat_pool_n;
-
-	uint8_t *outbuf; /* STT_MAX_FRAME_LEN: multi-chunk frames are delivered from here */
-};
+#include "reasm_internal.h"
 
 const char *stt_drop_reason_name(enum stt_drop_reason r)
 {
@@ -171,26 +69,6 @@ const char *stt_drop_reason_name(enum stt_drop_reason r)
 
 /* ---- hashing ---------------------------------------------------------- */
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t hash_addr(uint64_t h, const struct stt_addr *a)
-{
-	uint64_t w0, w1;
-
-	memcpy(&w0, a->a, 8);
-	memcpy(&w1, a->a + 8, 8);
-	h = mix64(h ^ w0 ^ ((uint64_t)a->family << 56));
-	return mix64(h ^ w1);
-}
-
 /* Per segment: a multiply-rotate chain over the key's words under the
  * seed, then a full mix. Not cryptographic; the seed is what a remote
  * sender does not know. */
@@ -209,320 +87,6 @@ static uint64_t hash_key(const struct stt_reasm *r, const struct stt_reasm_key *
 		h = (h << 31) | (h >> 33);
 	}
 	return mix64(h);
-}
-
-static bool addr_same(const struct stt_addr *x, const struct stt_addr *y)
-{
-	uint64_t x0, x1, y0, y1;
-
-	memcpy(&x0, x->a, 8);
-	memcpy(&x1, x->a + 8, 8);
-	memcpy(&y0, y->a, 8);
-	memcpy(&y1, y->a + 8, 8);
-	return ((x0 ^ y0) | (x1 ^ y1)) == 0 && x->family == y->family;
-}
-
-static bool key_same(const struct stt_reasm_key *x, const struct stt_reasm_key *y)
-{
-	return x->ack == y->ack && x->dport == y->dport && addr_same(&x->src, &y->src) &&
-	       addr_same(&x->dst, &y->dst);
-}
-
-/* ---- lists ----------------------------------------------------------- */
-
-static void list_append(struct reasm_list *l, struct reasm_frame *f, int w)
-{
-	f->link[w].next = NULL;
-	f->link[w].prev = l->tail;
-	if (l->tail)
-		l->tail->link[w].next = f;
-	else
-		l->head = f;
-	l->tail = f;
-}
-
-static void list_remove(struct reasm_list *l, struct reasm_frame *f, int w)
-{
-	struct reasm_link *k = &f->link[w];
-
-	if (k->prev)
-		k->prev->link[w].next = k->next;
-	else
-		l->head = k->next;
-	if (k->next)
-		k->next->link[w].prev = k->prev;
-	else
-		l->tail = k->prev;
-	k->prev = k->next = NULL;
-}
-
-/* ---- memory: charging, sources, eviction ------------------------------ */
-
-static void heavy_update(struct stt_reasm *r, struct reasm_src *s)
-{
-	bool is_heavy = s->mem > r->heavy_threshold;
-
-	if (is_heavy && s->heavy_slot < 0) {
-		for (int i = 0; i < HEAVY_MAX; i++) {
-			if (!r->heavy[i]) {
-				r->heavy[i] = s;
-				s->heavy_slot = i;
-				return;
-			}
-		}
-	} else if (!is_heavy && s->heavy_slot >= 0) {
-		r->heavy[s->heavy_slot] = NULL;
-		s->heavy_slot = -1;
-	}
-}
-
-static void charge(struct stt_reasm *r, struct reasm_frame *f, size_t n)
-{
-	f->charged += n;
-	f->src->mem += n;
-	r->st.mem_held += n;
-	if (r->st.mem_held > r->st.mem_peak)
-		r->st.mem_peak = r->st.mem_held;
-	heavy_update(r, f->src);
-}
-
-static void uncharge(struct stt_reasm *r, struct reasm_frame *f, size_t n)
-{
-	f->charged -= n;
-	f->src->mem -= n;
-	r->st.mem_held -= n;
-	heavy_update(r, f->src);
-}
-
-static struct reasm_src *src_find(struct stt_reasm *r, const struct stt_addr *a, uint64_t h)
-{
-	for (struct reasm_src *s = r->sbuckets[h & (r->nbuckets - 1)]; s; s = s->hnext)
-		if (s->hash == h && addr_same(&s->addr, a))
-			return s;
-	return NULL;
-}
-
-/* The caller has made room for sizeof(struct reasm_src). */
-static struct reasm_src *src_get(struct stt_reasm *r, const struct stt_addr *a)
-{
-	uint64_t h = hash_addr(r->seed, a);
-	struct reasm_src *s = src_find(r, a, h);
-
-	if (s)
-		return s;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	s->addr = *a;
-	s->hash = h;
-	s->mem = sizeof(*s);
-	s->heavy_slot = -1;
-	r->st.mem_held += sizeof(*s);
-	if (r->st.mem_held > r->st.mem_peak)
-		r->st.mem_peak = r->st.mem_held;
-	s->hnext = r->sbuckets[h & (r->nbuckets - 1)];
-	r->sbuckets[h & (r->nbuckets - 1)] = s;
-	return s;
-}
-
-static void src_put(struct stt_reasm *r, struct reasm_src *s)
-{
-	struct reasm_src **pp = &r->sbuckets[s->hash & (r->nbuckets - 1)];
-
-	if (s->frames.head)
-		return;
-	while (*pp != s)
-		pp = &(*pp)->hnext;
-	*pp = s->hnext;
-	s->mem -= sizeof(*s);
-	r->st.mem_held -= sizeof(*s);
-	heavy_update(r, s);
-	free(s);
-}
-
-static struct reasm_chunk *chunk_get(struct stt_reasm *r)
-{
-	struct reasm_chunk *c = r->chunk_pool;
-
-	if (c) {
-		r->chunk_pool = c->u.next_free;
-		r->chunk_pool_n--;
-	} else {
-		c = malloc(sizeof(*c));
-		if (!c)
-			return NULL;
-	}
-	memset(c->u.bits, 0, sizeof(c->u.bits));
-	return c;
-}
-
-static void chunk_put(struct stt_reasm *r, struct reasm_chunk *c)
-{
-	if (r->chunk_pool_n >= CHUNK_POOL_MAX) {
-		free(c);
-		return;
-	}
-	c->u.next_free = r->chunk_pool;
-	r->chunk_pool = c;
-	r->chunk_pool_n++;
-}
-
-/* A promoted frame: its bitmap and bytes in one block. */
-static size_t flat_size(size_t frame_len)
-{
-	if (frame_len >= FLAT_BIG_MIN)
-		frame_len = STT_MAX_FRAME_LEN;
-	return (frame_len + 63) / 64 * 8 + frame_len;
-}
-
-static void *flat_get(struct stt_reasm *r, size_t frame_len)
-{
-	if (frame_len >= FLAT_BIG_MIN && r->flat_pool_n)
-		return r->flat_pool[--r->flat_pool_n];
-	return malloc(flat_size(frame_len));
-}
-
-static void flat_put(struct stt_reasm *r, void *p, size_t frame_len)
-{
-	if (frame_len >= FLAT_BIG_MIN && r->flat_pool_n < FLAT_POOL_MAX)
-		r->flat_pool[r->flat_pool_n++] = p;
-	else
-		free(p);
-}
-
-/* Give back a frame's bytes and records (it stays in the tables). */
-static void frame_release_data(struct stt_reasm *r, struct reasm_frame *f)
-{
-	size_t n = 0;
-
-	for (unsigned i = 0; i < REASM_MAX_CHUNKS; i++) {
-		if (f->chunks[i]) {
-			chunk_put(r, f->chunks[i]);
-			f->chunks[i] = NULL;
-			n += sizeof(struct reasm_chunk);
-		}
-	}
-	if (f->flat_bits) {
-		n += flat_size(f->frame_len);
-		flat_put(r, f->flat_bits, f->frame_len);
-		f->flat_bits = NULL;
-		f->flat_data = NULL;
-	}
-	n += (size_t)f->caprecs * sizeof(*f->recs) + f->nsamples;
-	free(f->samples);
-	f->samples = NULL;
-	f->nsamples = 0;
-	free(f->recs);
-	f->recs = NULL;
-	f->nrecs = f->caprecs = 0;
-	uncharge(r, f, n);
-}
-
-/* Take a frame out of every table and free it. */
-static void frame_destroy(struct stt_reasm *r, struct reasm_frame *f)
-{
-	struct reasm_frame **pp = &r->fbuckets[f->hash & (r->nbuckets - 1)];
-	struct reasm_src *s = f->src;
-
-	if (r->last == f)
-		r->last = NULL;
-	frame_release_data(r, f);
-	while (*pp != f)
-		pp = &(*pp)->hnext;
-	*pp = f->hnext;
-	list_remove(&r->age, f, L_AGE);
-	list_remove(&r->lru, f, L_LRU);
-	list_remove(&s->frames, f, L_SRC);
-	if (f->state == FRAME_DONE)
-		list_remove(&r->done, f, L_DONE);
-
-	uncharge(r, f, f->charged);
-	if (f->state == FRAME_LIVE)
-		r->st.frames_held--;
-	src_put(r, s);
-
-	if (r->frame_pool_n < FRAME_POOL_MAX) {
-		f->hnext = r->frame_pool;
-		r->frame_pool = f;
-		r->frame_pool_n++;
-	} else {
-		free(f);
-	}
-}
-
-/* Report a frame being given up, then free it. */
-static void frame_drop(struct stt_reasm *r, struct reasm_frame *f, enum stt_drop_reason why,
-		       uint64_t now, const struct stt_seg_in *seg)
-{
-	r->st.drops[why]++;
-	if (r->ops.drop) {
-		struct stt_reasm_drop d = {
-			.reason = why,
-			.key = f->key,
-			.frame_len = f->frame_len,
-			.bytes_held = f->have,
-			.first_ts_ns = f->first_ts,
-			.ts_ns = now,
-			.nsegs = f->nrecs,
-			.segs = f->recs,
-			.seg = seg,
-		};
-		r->ops.drop(r->ctx, &d);
-	}
-	frame_destroy(r, f);
-}
-
-/* Remove a frame for expiry, eviction or flush. Poisoned and delivered
- * entries hold no frame any more (their fate was reported), so they go
- * silently. */
-static void frame_give_up(struct stt_reasm *r, struct reasm_frame *f, enum stt_drop_reason why,
-			  uint64_t now)
-{
-	if (f->state != FRAME_LIVE)
-		frame_destroy(r, f);
-	else
-		frame_drop(r, f, why, now, NULL);
-}
-
-static struct reasm_frame *pick_victim(struct stt_reasm *r, const struct reasm_frame *keep)
-{
-	struct reasm_src *heaviest = NULL;
-
-	/* Delivered entries are a convenience: they go before any frame. */
-	if (r->done.head && r->done.head != keep)
-		return r->done.head;
-	for (int i = 0; i < HEAVY_MAX; i++) {
-		struct reasm_src *s = r->heavy[i];
-
-		if (s && (!heaviest || s->mem > heaviest->mem))
-			heaviest = s;
-	}
-	if (heaviest) {
-		struct reasm_frame *f = heaviest->frames.head;
-
-		if (f == keep)
-			f = f->link[L_SRC].next;
-		if (f)
-			return f;
-	}
-	if (r->lru.head != keep)
-		return r->lru.head;
-	return keep ? keep->link[L_LRU].next : NULL;
-}
-
-/* Evict until n more bytes fit under the cap. False if they cannot. */
-static bool make_room(struct stt_reasm *r, size_t n, const struct reasm_frame *keep, uint64_t now)
-{
-	if (n > r->cfg.mem_cap)
-		return false;
-	while (r->st.mem_held + n > r->cfg.mem_cap) {
-		struct reasm_frame *v = pick_victim(r, keep);
-
-		if (!v)
-			return false;
-		frame_give_up(r, v, STT_DROP_EVICTED, now);
-	}
-	return true;
 }
 
 /* ---- public API ------------------------------------------------------- */
@@ -582,7 +146,7 @@ void stt_reasm_free(struct stt_reasm *r)
 		return;
 	if (r->fbuckets) {
 		while (r->age.head)
-			frame_destroy(r, r->age.head);
+			reasm_frame_destroy(r, r->age.head);
 	}
 	while (r->chunk_pool) {
 		struct reasm_chunk *c = r->chunk_pool;
@@ -620,13 +184,13 @@ void stt_reasm_expire(struct stt_reasm *r, uint64_t now_ns)
 	 * went backwards, a later frame may be older; it waits for its turn
 	 * at the head, as the list order is what bounds the cost. */
 	while (r->age.head && expired(r, r->age.head, now_ns))
-		frame_give_up(r, r->age.head, STT_DROP_TIMEOUT, now_ns);
+		reasm_frame_give_up(r, r->age.head, STT_DROP_TIMEOUT, now_ns);
 }
 
 void stt_reasm_flush(struct stt_reasm *r, uint64_t now_ns)
 {
 	while (r->age.head)
-		frame_give_up(r, r->age.head, STT_DROP_FLUSHED, now_ns);
+		reasm_frame_give_up(r, r->age.head, STT_DROP_FLUSHED, now_ns);
 }
 
 static enum stt_seg_fate seg_drop(struct stt_reasm *r, const struct stt_seg_in *s,
@@ -657,7 +221,7 @@ static unsigned chunks_for(size_t len)
 static size_t full_charge(uint16_t frame_len)
 {
 	size_t chunked = (size_t)chunks_for(frame_len) * sizeof(struct reasm_chunk);
-	size_t flat = flat_size(frame_len);
+	size_t flat = reasm_flat_size(frame_len);
 
 	return sizeof(struct reasm_frame) + sizeof(struct reasm_src) +
 	       (chunked > flat ? chunked : flat);
@@ -670,11 +234,11 @@ static size_t full_charge(uint16_t frame_len)
  * only the chunks they touch. Best effort: without room it stays chunked. */
 static void frame_promote(struct stt_reasm *r, struct reasm_frame *f, uint64_t now)
 {
-	size_t words = ((size_t)f->frame_len + 63) / 64, need = flat_size(f->frame_len);
+	size_t words = ((size_t)f->frame_len + 63) / 64, need = reasm_flat_size(f->frame_len);
 	uint64_t *bits;
 	uint8_t *data;
 
-	if (!make_room(r, need, f, now) || !(bits = flat_get(r, f->frame_len)))
+	if (!reasm_make_room(r, need, f, now) || !(bits = reasm_flat_get(r, f->frame_len)))
 		return;
 	data = (uint8_t *)(bits + words);
 	f->bits_live = f->have != 0;
@@ -694,13 +258,13 @@ static void frame_promote(struct stt_reasm *r, struct reasm_frame *f, uint64_t n
 		memcpy(data + base, c->data,
 		       f->frame_len - base < REASM_CHUNK_SIZE ? f->frame_len - base
 							    : REASM_CHUNK_SIZE);
-		chunk_put(r, c);
+		reasm_chunk_put(r, c);
 		f->chunks[i] = NULL;
-		uncharge(r, f, sizeof(*c));
+		reasm_uncharge(r, f, sizeof(*c));
 	}
 	f->flat_bits = bits;
 	f->flat_data = data;
-	charge(r, f, need);
+	reasm_charge(r, f, need);
 }
 
 static struct reasm_frame *frame_new(struct stt_reasm *r, const struct stt_seg_in *s, uint64_t h)
@@ -711,11 +275,11 @@ static struct reasm_frame *frame_new(struct stt_reasm *r, const struct stt_seg_i
 
 	/* Room for the frame record and, if it is new, the source's. */
 	if (full_charge(s->frame_len) > r->cfg.mem_cap ||
-	    !make_room(r, sizeof(*f) + sizeof(*src), NULL, s->ts_ns)) {
+	    !reasm_make_room(r, sizeof(*f) + sizeof(*src), NULL, s->ts_ns)) {
 		seg_drop(r, s, STT_DROP_NOMEM, NULL);
 		return NULL;
 	}
-	src = src_get(r, &s->key.src);
+	src = reasm_src_get(r, &s->key.src);
 	if (!src) {
 		seg_drop(r, s, STT_DROP_NOMEM, NULL);
 		return NULL;
@@ -728,7 +292,7 @@ static struct reasm_frame *frame_new(struct stt_reasm *r, const struct stt_seg_i
 	} else {
 		f = calloc(1, sizeof(*f));
 		if (!f) {
-			src_put(r, src);
+			reasm_src_put(r, src);
 			seg_drop(r, s, STT_DROP_NOMEM, NULL);
 			return NULL;
 		}
@@ -746,7 +310,7 @@ static struct reasm_frame *frame_new(struct stt_reasm *r, const struct stt_seg_i
 	list_append(&r->lru, f, L_LRU);
 	list_append(&src->frames, f, L_SRC);
 
-	charge(r, f, sizeof(*f));
+	reasm_charge(r, f, sizeof(*f));
 	r->st.frames_held++;
 	r->st.frames_started++;
 	return f;
@@ -772,7 +336,7 @@ static enum stt_seg_fate frame_poison(struct stt_reasm *r, struct reasm_frame *f
 		};
 		r->ops.drop(r->ctx, &d);
 	}
-	frame_release_data(r, f);
+	reasm_frame_release_data(r, f);
 	f->state = FRAME_POISONED;
 	f->have = 0;
 	r->st.frames_held--;
@@ -795,21 +359,21 @@ static void frame_retire(struct stt_reasm *r, struct reasm_frame *f, const uint8
 	uint8_t *smp = malloc(n);
 
 	if (!smp) {
-		frame_destroy(r, f);
+		reasm_frame_destroy(r, f);
 		return;
 	}
 	memcpy(smp, data, head);
 	for (size_t i = head, p = DONE_HEAD; p < f->frame_len; i++, p += DONE_STRIDE)
 		smp[i] = data[p];
-	frame_release_data(r, f); /* data is gone from here on */
-	if (!make_room(r, n, f, f->last_ts)) {
+	reasm_frame_release_data(r, f); /* data is gone from here on */
+	if (!reasm_make_room(r, n, f, f->last_ts)) {
 		free(smp);
-		frame_destroy(r, f);
+		reasm_frame_destroy(r, f);
 		return;
 	}
 	f->samples = smp;
 	f->nsamples = n;
-	charge(r, f, n);
+	reasm_charge(r, f, n);
 	f->state = FRAME_DONE;
 	r->st.frames_held--;
 	list_append(&r->done, f, L_DONE);
@@ -891,12 +455,12 @@ static bool recs_reserve(struct stt_reasm *r, struct reasm_frame *f, const struc
 		if (want > 64)
 			want = 64;
 	}
-	if (!make_room(r, (size_t)(want - f->caprecs) * sizeof(*n), f, s->ts_ns))
+	if (!reasm_make_room(r, (size_t)(want - f->caprecs) * sizeof(*n), f, s->ts_ns))
 		return false;
 	n = realloc(f->recs, (size_t)want * sizeof(*n));
 	if (!n)
 		return false;
-	charge(r, f, (size_t)(want - f->caprecs) * sizeof(*n));
+	reasm_charge(r, f, (size_t)(want - f->caprecs) * sizeof(*n));
 	f->recs = n;
 	f->caprecs = want;
 	return true;
@@ -944,14 +508,14 @@ static int merge_chunked(struct stt_reasm *r, struct reasm_frame *f, const struc
 
 	for (unsigned i = first; i <= last; i++)
 		missing += !f->chunks[i];
-	if (missing && !make_room(r, (size_t)missing * sizeof(struct reasm_chunk), f, s->ts_ns))
+	if (missing && !reasm_make_room(r, (size_t)missing * sizeof(struct reasm_chunk), f, s->ts_ns))
 		return MERGE_NOMEM;
 	for (unsigned i = first; i <= last; i++) {
 		if (!f->chunks[i]) {
-			f->chunks[i] = chunk_get(r);
+			f->chunks[i] = reasm_chunk_get(r);
 			if (!f->chunks[i])
 				return MERGE_NOMEM;
-			charge(r, f, sizeof(struct reasm_chunk));
+			reasm_charge(r, f, sizeof(struct reasm_chunk));
 		}
 	}
 	if (r->cfg.keep_seg_records && !recs_reserve(r, f, s))
@@ -1005,9 +569,10 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 	if (f && f->state == FRAME_DONE) {
 		if (done_absorbs(f, s)) {
 			r->st.duplicates++;
+			r->st.late_duplicates++;
 			return STT_SEG_DUPLICATE;
 		}
-		frame_destroy(r, f); /* the ack was reused for a new frame */
+		reasm_frame_destroy(r, f); /* the ack was reused for a new frame */
 		f = NULL;
 	}
 	if (f && f->frame_len != s->frame_len)
@@ -1023,7 +588,7 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 	 * once a quarter of the frame is there (see frame_promote). */
 	if (!f->flat_bits && f->frame_len > REASM_CHUNK_SIZE &&
 	    (f->have + s->len >= f->frame_len / 4u ||
-	     (f->have == 0 && r->st.mem_held + flat_size(f->frame_len) <= r->cfg.mem_cap / 2)))
+	     (f->have == 0 && r->st.mem_held + reasm_flat_size(f->frame_len) <= r->cfg.mem_cap / 2)))
 		frame_promote(r, f, s->ts_ns);
 	if (f->flat_bits) {
 		int got;
@@ -1097,6 +662,6 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 	return fate;
 
 nomem:
-	frame_drop(r, f, STT_DROP_NOMEM, s->ts_ns, s);
+	reasm_frame_drop(r, f, STT_DROP_NOMEM, s->ts_ns, s);
 	return STT_SEG_DROPPED;
 }

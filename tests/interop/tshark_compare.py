@@ -30,7 +30,7 @@ import sys
 SKIP = 77
 TSHARK_PREFS = ["-o", "ip.try_heuristic_first:TRUE", "-o", "ipv6.try_heuristic_first:TRUE"]
 FIELDS = [
-    "frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.len", "ip.hdr_len",
+    "frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.len", "ip.hdr_len",
     "ipv6.plen", "stt.stream_id", "stt.dport", "stt.pkt_len", "stt.seg_off", "stt.pkt_id",
     "stt.version", "stt.flags", "stt.l4offset", "stt.reserved", "stt.mss", "stt.vlan.pcp",
     "stt.vlan.v", "stt.vlan.id", "stt.context_id", "stt.padding", "stt.segment",
@@ -178,6 +178,25 @@ EXPLAINED = [
     ("ip_fragmented", "STT-DUMP LIMITATION: Wireshark reassembles outer IP fragments, stt-dump "
      "does not decode fragments and warns ip_fragmented instead"),
 ]
+TIMEOUT_S = 30
+
+
+def evidence(check, krows):
+    """Does Wireshark's own decode of the frame's segments (krows) show
+    what stt-dump's warning claims? None: not checkable from its fields."""
+    if check == "incomplete_timeout":
+        t = [float(r["frame.time_epoch"]) for r in krows]
+        return max(t) - min(t) > TIMEOUT_S
+    if check == "seg_out_of_range":
+        return any(as_int(r["stt.seg_off"]) + (seg_payload_len(r) or 0) > as_int(r["stt.pkt_len"])
+                   for r in krows)
+    if check == "frame_too_short":
+        return any(as_int(r["stt.pkt_len"]) < 18 for r in krows)
+    if check == "frame_len_mismatch":
+        return len({as_int(r["stt.pkt_len"]) for r in krows}) > 1
+    return None
+
+
 # Fields that come from the TCP-like header itself (not from the STT
 # frame header), still comparable when Wireshark misplaces the STT header.
 TCP_FIELDS = ("stt.stream_id", "stt.dport", "stt.pkt_len", "stt.pkt_id")
@@ -235,11 +254,19 @@ def compare(rows, objs, rep):
                     else:
                         rep.fail("stt-dump neither delivers %s nor warns it incomplete" % label)
                     continue
-                why = [text for check, text in EXPLAINED if warned(check, key)]
+                why = [(check, text) for check, text in EXPLAINED if warned(check, key)]
                 if why:
                     rep.note("%s: Wireshark delivers it, stt-dump does not:" % label)
-                    for text in why:
+                    krows = [r for r in rows if r["stt.stream_id"] and key_of(r) == key
+                             and as_int(r["frame.number"]) <= num]
+                    for check, text in why:
                         rep.note("  " + text)
+                        ev = evidence(check, krows)
+                        if ev is False:
+                            rep.fail("%s: stt-dump warned %s, but Wireshark's decode of the "
+                                     "segments shows no such thing" % (label, check))
+                        elif ev:
+                            rep.ok("Wireshark's own fields confirm %s" % check)
                     rep.ok("stt-dump warned as it should")
                     continue
                 rep.fail("%s: Wireshark reassembled it, stt-dump has no complete frame there"

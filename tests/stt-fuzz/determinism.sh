@@ -4,7 +4,7 @@
 set -u
 fuzz=$1
 fail=0
-run() { "$fuzz" --local --cases 1500 --seed "$1" 2>&1 | grep -E "cases,|segments offered"; }
+run() { "$fuzz" --local --cases 1500 --seed "$1" -q 2>&1 | grep -E "cases,|segments offered"; }
 a=$(run 5) b=$(run 5) c=$(run 6)
 echo "seed 5: $a"
 echo "seed 5: $b"

@@ -4,11 +4,16 @@
 #  1. against stt-tunnel for a few seconds: liveness holds, exit 0;
 #  2. against a target that stops answering after a few hundred packets
 #     (stt-recv --echo --count N): stt-fuzz notices, saves a reproducer
-#     pcap and exits 1 (the liveness check bites).
+#     pcap and exits 1 (the liveness check bites);
+#  3. against a target with a planted bug (stt-fuzz-wedge-target: a segment
+#     one byte past the end of its frame wedges it for a second): stt-fuzz
+#     loses liveness, shrinks the stream by replaying subsets and saves a
+#     reproducer of one such segment.
 # Needs root and network namespaces (else skip, 77).
 . "$(dirname "$0")/../lab/lab.sh"
 STT_FUZZ=${STT_FUZZ:?STT_FUZZ must point at the stt-fuzz binary}
 STT_RECV=${STT_RECV:-}
+STT_WEDGE=${STT_WEDGE:-}
 lab_init
 
 lab_underlay off off
@@ -44,5 +49,28 @@ if [ -n "$STT_RECV" ] && [ -x "$STT_RECV" ]; then
 		grep -q "FINDING: liveness lost" "$LAB_DIR/broken.out"
 	check "target that stops answering: reproducer pcap saved" \
 		sh -c "ls $out/*liveness*.pcap"
+fi
+
+if [ -n "$STT_WEDGE" ] && [ -x "$STT_WEDGE" ]; then
+	lab_stop_tunnels
+	inB "$STT_WEDGE" ub $UB4 1 >"$LAB_DIR/wedge.log" 2>&1 &
+	LAB_PIDS+=($!)
+	sleep 0.5
+	rm -rf "$out"
+	inA "$STT_FUZZ" --target $UB4 --iface ua --inner-target $IB --inner-src $IA \
+		--context $LAB_CONTEXT --kind boundary --cases 20 --rate 0 --probe-every 1 --seed 3 \
+		--probe-timeout 0.2 --recover-wait 5 -q -o "$out" >"$LAB_DIR/wedge.out" 2>&1
+	rc=$?
+	sed 's/^/#   /' "$LAB_DIR/wedge.out"
+	check "planted bug: stt-fuzz exits 1" test "$rc" = 1
+	check "planted bug: liveness finding shrunk" grep -q "shrunk to [0-9]* of" "$LAB_DIR/wedge.out"
+	pcap=$(ls "$out"/*liveness*.pcap 2>/dev/null | head -n 1)
+	check "planted bug: reproducer pcap saved" test -n "$pcap"
+	if [ -n "$pcap" ] && command -v tcpdump >/dev/null; then
+		# every packet kept must be needed: the minimal stream is the
+		# one segment that runs one byte past its frame
+		n=$(tcpdump -nr "$pcap" 2>/dev/null | wc -l)
+		check "planted bug: reproducer is 1 packet (got $n)" test "$n" = 1
+	fi
 fi
 lab_done

@@ -70,6 +70,7 @@ static void test_in_order(void)
 	}
 	CHECK_EQ(1, C.ndel);
 	CHECK_EQ(5, st->duplicates);
+	CHECK_EQ(5, st->late_duplicates);
 	CHECK_EQ(1, st->frames_started);
 	CHECK_EQ(0, st->frames_held);
 	/* A new frame reusing the ack (different bytes) replaces the entry. */
@@ -144,6 +145,7 @@ static void test_duplicates(void)
 	CHECK_EQ(500, C.del[0].recs[2].offset);
 	CHECK_EQ(1500, C.del[0].recs[2].len_lo);
 	CHECK_EQ(2, st->duplicates);
+	CHECK_EQ(0, st->late_duplicates);
 	CHECK_EQ(1, st->partial_dups);
 	CHECK_EQ(2, st->accepted);
 	CHECK_EQ(0, C.ndrop);

@@ -123,8 +123,9 @@ static void prop_permutation_duplication(void)
 				fails++;
 		}
 		/* Sub-range duplicates may complete the frame before the last
-		 * original arrives; that one then starts a new frame. Either
-		 * way: exactly one delivery, with the sent bytes. */
+		 * original arrives; that one is then a late duplicate, absorbed
+		 * by the delivered frame's entry. Either way: exactly one
+		 * delivery, with the sent bytes. */
 		if (C.ndel != 1 || C.del[0].len != len || memcmp(C.del[0].data, FRAME, len) != 0)
 			fails++;
 		if (st->segments - base_segments != st->accepted + st->partial_dups + st->duplicates -

@@ -21,7 +21,7 @@ struct dump_seg_side {
 	uint8_t csum;	 /* enum stt_csum_verdict */
 	uint8_t ip_version;
 	uint16_t n_pend;
-	uint16_t window; /* for -vv */
+	uint16_t window; /* for -vvv */
 	uint8_t ttl;
 	uint64_t pend_first;
 };
@@ -29,7 +29,7 @@ struct dump_seg_side {
 static struct dump_seg_side *side_of(struct dump *d, uint32_t cookie)
 {
 	struct dump_seg_side *s = &d->side[cookie % SIDE_N];
-	return s->cookie == cookie ? s : NULL;
+	return (cookie && s->cookie == cookie) ? s : NULL;
 }
 
 int dump_side_lookup(struct dump *d, uint32_t cookie, struct dump_side_info *info)

@@ -17,6 +17,11 @@ void fz_set_wire(bool wire)
 	ep_wire = wire;
 }
 
+bool fz_is_wire(void)
+{
+	return ep_wire;
+}
+
 uint64_t fz_context(void)
 {
 	return ep_context;

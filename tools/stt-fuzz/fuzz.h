@@ -98,6 +98,7 @@ uint64_t fz_context(void);
 /* Wire runs: half of the "spoofed" sources use our real address (a
  * target drops segments from strangers before reassembly). */
 void fz_set_wire(bool wire);
+bool fz_is_wire(void);
 
 /* Make case number `number` of the run: kind and contents from seed. */
 void fz_generate(struct fz_case *c, uint64_t seed, uint64_t number);

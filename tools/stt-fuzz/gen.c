@@ -192,6 +192,9 @@ static void gen_boundary(struct fz_case *c, struct fz_rng *r)
 		push_seg(c, k, flen, (uint16_t)(flen - 1), 1);
 		push_seg(c, k, flen, (uint16_t)(flen - 1), 2);
 		push_seg(c, k, flen, 65535, 1);
+		/* ending one byte short of the frame, and starting at byte 1 */
+		push_seg(c, k, flen, 0, (uint32_t)flen - 1);
+		push_seg(c, k, flen, 1, (uint32_t)flen - 1);
 		if (flen < 65535)
 			push_seg(c, k, flen, 0, (uint32_t)flen + 1);
 	}
@@ -297,8 +300,10 @@ static void gen_reorder(struct fz_case *c, struct fz_rng *r)
 		cut(c, r, k);
 	}
 	unsigned n = c->nsegs, dups = fz_rng_below(r, n + 1);
-	for (unsigned j = 0; j < dups; j++)
-		*fz_case_push(c) = c->segs[fz_rng_below(r, n)];
+	for (unsigned j = 0; j < dups; j++) {
+		struct fz_seg copy = c->segs[fz_rng_below(r, n)]; /* push may move segs */
+		*fz_case_push(c) = copy;
+	}
 	order(c, r, 0);
 	c->ordered_check = true;
 }
@@ -372,6 +377,10 @@ static void gen_mutate(struct fz_case *c, struct fz_rng *r)
 			unsigned f = fz_rng_below(r, NELEM(fields) + 2);
 			size_t at = f < NELEM(fields) ? fields[f] : fz_rng_below(r, (uint32_t)(l4 + 20));
 			if (at + 2 > len)
+				continue;
+			/* on the wire, keep the outer addresses in the
+			 * documentation ranges the run uses */
+			if (fz_is_wire() && at + 2 > l3 + (v6 ? 8 : 12) && at < l3 + (v6 ? 40 : 20))
 				continue;
 			switch (fz_rng_below(r, 4)) {
 			case 0: pkt[at] ^= (uint8_t)(1u << fz_rng_below(r, 8)); break;

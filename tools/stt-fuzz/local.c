@@ -27,11 +27,16 @@ void fz_progress(const struct fz_opts *o, uint64_t cases, uint64_t start, uint64
 {
 	double el = (double)(now - start) / 1e9;
 	double left = o->duration > el ? o->duration - el : 0;
+	char rest[64];
 
 	if (o->quiet)
 		return;
-	fprintf(stderr, "%s: %llu cases, %.0f cases/s, %.0f s left%s%s\n", stt_cli_prog(),
-		(unsigned long long)cases, el > 0 ? (double)cases / el : 0.0, left,
+	if (o->cases)
+		snprintf(rest, sizeof(rest), "of %llu", (unsigned long long)o->cases);
+	else
+		snprintf(rest, sizeof(rest), "%.0f s left", left);
+	fprintf(stderr, "%s: %llu cases (%s), %.0f cases/s%s%s\n", stt_cli_prog(),
+		(unsigned long long)cases, rest, el > 0 ? (double)cases / el : 0.0,
 		extra ? ", " : "", extra ? extra : "");
 }
 
@@ -118,12 +123,11 @@ int fz_local(const struct fz_opts *o)
 	}
 	fz_case_free(&c);
 	const struct fz_totals *t = fz_get_totals();
-	if (!o->quiet)
-		fprintf(stderr,
-			"%s: %llu segments offered, %llu frames completed by the model, %llu delivered, %llu conflicting overlaps\n",
-			stt_cli_prog(), (unsigned long long)t->segments,
-			(unsigned long long)t->expected, (unsigned long long)t->delivered,
-			(unsigned long long)t->conflicts);
+	/* a summary, not progress: printed with -q too */
+	fprintf(stderr,
+		"%s: %llu segments offered, %llu frames completed by the model, %llu delivered, %llu conflicting overlaps\n",
+		stt_cli_prog(), (unsigned long long)t->segments, (unsigned long long)t->expected,
+		(unsigned long long)t->delivered, (unsigned long long)t->conflicts);
 	printf("%s: %llu cases, %llu findings (seed %llu)\n", stt_cli_prog(),
 	       (unsigned long long)cases, (unsigned long long)findings,
 	       (unsigned long long)o->seed);

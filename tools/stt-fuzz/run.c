@@ -320,6 +320,23 @@ static bool raw_input(struct run *r, const struct fz_seg *s, struct stt_seg_in *
 		return false;
 	}
 	stt_check_segment(&o, r->idx + 1, on_check, r);
+	if (stt_seq_offset(o.tcp.seq) == 0 && o.payload_len >= STT_FRAME_HDR_LEN) {
+		/* the decoders on the mutated first segment, delivered or not */
+		struct stt_frame_hdr h;
+		struct stt_inner inner;
+		char buf[96];
+		if (stt_frame_hdr_decode(o.payload, o.payload_len, &h) != 0)
+			finding(r, "parse", "stt_frame_hdr_decode refused %zu bytes", o.payload_len);
+		stt_inner_decode(o.payload + STT_FRAME_HDR_LEN, o.payload_len - STT_FRAME_HDR_LEN,
+				 &inner);
+		size_t want = stt_inner_summary(o.payload + STT_FRAME_HDR_LEN,
+						o.payload_len - STT_FRAME_HDR_LEN, &inner, 0, buf,
+						sizeof(buf));
+		size_t got = strnlen(buf, sizeof(buf));
+		if (got == sizeof(buf) || (want < sizeof(buf) && got != want))
+			finding(r, "parse", "inner summary: %zu chars written, %zu claimed, cap %zu",
+				got, want, sizeof(buf));
+	}
 	memset(in, 0, sizeof(*in));
 	in->key.src = o.src;
 	in->key.dst = o.dst;
@@ -457,8 +474,10 @@ bool fz_run_case(const struct fz_case *c, const bool *keep, enum fz_broken b,
 		r.nsigs = r.capsigs = 0;
 		run_pass(&r, keep, c->shuffle, b);
 		if (!r.found) {
-			qsort(first, nfirst, sizeof(*first), sig_cmp);
-			qsort(r.sigs, r.nsigs, sizeof(*r.sigs), sig_cmp);
+			if (nfirst)
+				qsort(first, nfirst, sizeof(*first), sig_cmp);
+			if (r.nsigs)
+				qsort(r.sigs, r.nsigs, sizeof(*r.sigs), sig_cmp);
 			if (nfirst != r.nsigs ||
 			    (nfirst && memcmp(first, r.sigs, nfirst * sizeof(*first)) != 0)) {
 				r.idx = 0;

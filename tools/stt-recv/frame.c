@@ -170,8 +170,18 @@ static int qos_decap(struct recv *r, const struct stt_reasm_frame *f, const uint
 {
 	if (!(in->is_ipv4 || in->is_ipv6) || in->l3_truncated || !f->have_first_tos)
 		return 0;
+	struct stt_qos q = r->o->qos_cfg;
+	uint8_t outer_tos = f->first_tos;
+	bool any_ce = f->any_ce;
+	if (r->o->faults & FAULT_DSCP_PIPE_DECAP)
+		q.dscp_model = STT_DSCP_PIPE; /* whatever --qos says */
+	if ((r->o->faults & FAULT_CE_LOST) && (any_ce || stt_tos_ecn(outer_tos) == STT_ECN_CE)) {
+		/* the outer CE is lost: decapsulate as if the outer ECN were the inner's */
+		any_ce = false;
+		outer_tos = stt_tos_make(stt_tos_dscp(outer_tos), stt_tos_ecn(in->tos));
+	}
 	uint8_t tos;
-	if (stt_qos_decap(&r->o->qos_cfg, in->tos, f->first_tos, f->any_ce, &tos) != 0)
+	if (stt_qos_decap(&q, in->tos, outer_tos, any_ce, &tos) != 0)
 		return -1;
 	if (tos == in->tos)
 		return 0;
@@ -336,7 +346,7 @@ static json_t *frame_json(const struct recv *r, const struct stt_reasm_frame *f,
 	json_object_set_new(j, "padding", json_integer(h->padding));
 	json_object_set_new(j, "segments", json_integer(f->accepted_segs));
 	json_object_set_new(j, "reassembled_length", json_integer((json_int_t)f->len));
-	json_object_set_new(j, "complete", json_true());
+	json_object_set_new(j, "complete", json_boolean(!r->in_partial));
 	json_object_set_new(j, "inner", inner_json(in, summary));
 	json_t *ws = json_array();
 	for (unsigned i = 0; w && i < w->n; i++) {
@@ -363,6 +373,10 @@ void frame_deliver(void *ctx, const struct stt_reasm_frame *f)
 	const struct recv_opts *o = r->o;
 	struct stt_frame_hdr h;
 
+	if (!r->in_partial) {
+		r->delivered = true;
+		partials_forget(r, &f->key);
+	}
 	r->cnt.frames++;
 	if (r->done)
 		return; /* --count reached: the rest of this read is not ours */
@@ -383,7 +397,8 @@ void frame_deliver(void *ctx, const struct stt_reasm_frame *f)
 		/* OVS drops other versions; so do we. */
 		r->cnt.bad_version++;
 		refused = "STT version is not 0";
-	} else if (o->context_set && h.context_id != o->context) {
+	} else if (o->context_set && h.context_id != o->context &&
+		   !(o->faults & FAULT_IGNORE_CONTEXT)) {
 		r->cnt.filtered++;
 		return; /* not ours: not worth a line */
 	}
@@ -483,6 +498,7 @@ void frame_deliver(void *ctx, const struct stt_reasm_frame *f)
 void frame_drop(void *ctx, const struct stt_reasm_drop *d)
 {
 	struct recv *r = ctx;
+	partials_given_up(r, d);
 	if (!r->o->verbose)
 		return;
 	struct warn_list w = { .n = 0 };

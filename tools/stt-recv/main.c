@@ -29,10 +29,11 @@ static void usage(void)
 	       "      --timeout DUR        live: stop after DUR (e.g. 5s, 500ms)\n"
 	       "      --reasm-timeout DUR  give up incomplete frames after DUR (default 30s)\n"
 	       "      --mem-cap BYTES      reassembly memory cap (default 4 MiB)\n"
-	       "      --qos[=uniform|pipe] rewrite the inner TOS from the outer headers at\n"
+	       "      --qos[=uniform|pipe[:N]]  rewrite the inner TOS from the outer headers at\n"
 	       "                           decapsulation: RFC 6040 ECN (CE on any segment\n"
 	       "                           counts; CE over Not-ECT drops the frame) and the\n"
-	       "                           RFC 2983 DSCP model (default uniform)\n"
+	       "                           RFC 2983 DSCP model (default uniform; on with --echo,\n"
+	       "                           whose outer DSCP is then the inner's, or N for pipe)\n"
 	       "Output:\n"
 	       "  -w, --decap FILE         write the inner frames to a pcap ('-': stdout)\n"
 	       "      --tap NAME           write the inner frames to a TAP device\n"
@@ -47,7 +48,10 @@ static void usage(void)
 	       "      --echo               send each frame back to its sender in STT (live, on\n"
 	       "                           the capture interface; addresses and ports swapped)\n"
 	       "      --echo-pcap FILE     also write the echo segments to a pcap\n"
-	       "      --seed N             seed of the echo frame ids\n"
+	       "      --seed N             seed of the echo frame ids and source-port hash\n"
+	       "      --echo-mss N         payload bytes per echo segment (default 1448)\n"
+	       "      --fault NAME         TEST-ONLY: break one rule on purpose (repeatable;\n"
+	       "                           --fault list names them; see docs/faults.md)\n"
 	       "  -h, --help, -V, --version\n"
 	       "\n"
 	       "Exit status: 0 ok; 1 --count was not reached; 2 usage or I/O error.\n",
@@ -70,6 +74,8 @@ enum {
 	OPT_ECHO_PCAP,
 	OPT_SEED,
 	OPT_QOS,
+	OPT_ECHO_MSS,
+	OPT_FAULT,
 };
 
 static const struct option long_opts[] = {
@@ -97,6 +103,8 @@ static const struct option long_opts[] = {
 	{ "echo-pcap", required_argument, NULL, OPT_ECHO_PCAP },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "qos", optional_argument, NULL, OPT_QOS },
+	{ "echo-mss", required_argument, NULL, OPT_ECHO_MSS },
+	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -207,13 +215,22 @@ static void parse_args(int argc, char **argv, struct recv_opts *o)
 			break;
 		case OPT_QOS:
 			o->qos = true;
+			o->qos_given = true;
 			memset(&o->qos_cfg, 0, sizeof(o->qos_cfg));
-			if (!optarg || strcmp(optarg, "uniform") == 0)
+			if (!optarg)
 				o->qos_cfg.dscp_model = STT_DSCP_UNIFORM;
 			else if (strcmp(optarg, "pipe") == 0)
-				o->qos_cfg.dscp_model = STT_DSCP_PIPE;
-			else
-				stt_cli_usage_error("--qos: expected uniform or pipe, got '%s'", optarg);
+				o->qos_cfg.dscp_model = STT_DSCP_PIPE; /* pipe:0 */
+			else if (stt_qos_parse_dscp(optarg, &o->qos_cfg) != 0)
+				stt_cli_usage_error("--qos: expected uniform, pipe or pipe:N (N a DSCP "
+						    "0-63), got '%s'",
+						    optarg);
+			break;
+		case OPT_ECHO_MSS:
+			o->echo_mss = (size_t)stt_cli_parse_u64("--echo-mss", optarg, 1, 65535);
+			break;
+		case OPT_FAULT:
+			fault_parse(o, optarg);
 			break;
 		default:
 			stt_cli_usage_error("unknown option");
@@ -228,6 +245,12 @@ static void parse_args(int argc, char **argv, struct recv_opts *o)
 	if (o->echo && !o->iface && !o->echo_pcap)
 		stt_cli_usage_error("--echo sends on the capture interface: use -i, or --echo-pcap "
 				    "FILE with -r");
+	if (o->faults && !o->echo)
+		stt_cli_usage_error("--fault breaks the echo target: it needs --echo or --echo-pcap");
+	/* The echo is a target that a conformance run judges: it decapsulates
+	 * as RFC 6040 and the uniform DSCP model say, unless told otherwise. */
+	if (o->echo && !o->qos_given)
+		o->qos = true; /* qos_cfg is zero: uniform, normal ECN */
 	if (o->decap_file && strcmp(o->decap_file, "-") == 0 && (!o->quiet || o->raw || o->json))
 		o->quiet = true, o->raw = false, o->json = false; /* stdout carries the pcap */
 	if (o->timeout_ns && !o->iface)
@@ -334,7 +357,11 @@ static void handle_packet(struct recv *r, const struct stt_cap_pkt *pkt)
 	r->cnt.segments++;
 	r->outer = &outer;
 	r->pkt = pkt;
+	r->delivered = false;
 	enum stt_seg_fate fate = stt_reasm_add(r->reasm, &seg);
+	if (r->partials && !r->delivered &&
+	    (fate == STT_SEG_ACCEPTED || fate == STT_SEG_PARTIAL_DUP))
+		partials_segment(r, &seg, &outer);
 	r->outer = NULL;
 	r->pkt = NULL;
 	if (fate == STT_SEG_DROPPED)
@@ -384,6 +411,8 @@ int main(int argc, char **argv)
 	memset(&rc, 0, sizeof(rc));
 	rc.mem_cap = o.mem_cap;
 	rc.timeout_ns = o.reasm_timeout_ns;
+	if (o.faults & FAULT_NO_TIMEOUT)
+		rc.timeout_ns = 1000000000ull * 3600 * 24 * 365 * 100; /* a century */
 	rc.keep_seg_records = o.verbose > 0 || o.json; /* seg_off in JSON */
 	struct stt_reasm_ops ops = { frame_deliver, frame_drop };
 	r.reasm = stt_reasm_new(&rc, &ops, &r);
@@ -411,6 +440,16 @@ int main(int argc, char **argv)
 	}
 	if (o.echo)
 		r.echo = echo_open(&r);
+	if (o.faults) {
+		char names[512];
+		fault_format(o.faults, names, sizeof(names));
+		stt_cli_warn("TEST-ONLY faults on: %s: this echo breaks STT on purpose", names);
+	}
+	if (o.faults & FAULT_DELIVER_INCOMPLETE) {
+		r.partials = partials_new();
+		if (!r.partials)
+			stt_cli_die("out of memory");
+	}
 	if (o.verbose) {
 		r.pend = calloc(1, sizeof(*r.pend));
 		if (!r.pend)
@@ -433,7 +472,8 @@ int main(int argc, char **argv)
 			last_ts = pkt.ts_ns;
 			handle_packet(&r, &pkt);
 		} else if (res == STT_CAP_TIMEOUT) {
-			stt_reasm_expire(r.reasm, clock_ns(CLOCK_REALTIME));
+			if (!(o.faults & FAULT_NO_TIMEOUT))
+				stt_reasm_expire(r.reasm, clock_ns(CLOCK_REALTIME));
 		} else if (res == STT_CAP_EOF) {
 			break;
 		} else {
@@ -473,6 +513,7 @@ int main(int argc, char **argv)
 	if (r.tx)
 		stt_txcheck_free(r.tx);
 	stt_reasm_free(r.reasm);
+	partials_free(r.partials);
 	free(r.pend);
 	g_cap = NULL;
 	stt_cap_close(r.cap);

@@ -4,6 +4,7 @@
  *   frame.c   what happens to a reassembled frame: filters, checks,
  *             text/JSON/hex lines, decap pcap, TAP
  *   echo.c    --echo: the frame back to its sender, in STT
+ *   fault.c   --fault: test-only ways to break the echo target on purpose
  *   stats.c   counters on stderr and --stats-json */
 #ifndef STT_RECV_H
 #define STT_RECV_H
@@ -16,6 +17,24 @@
 #include "stt/stt.h"
 
 #define RECV_MAX_PORTS 16
+
+/* --fault NAME: deliberate deviations, so that a conformance run can show
+ * its checks bite (docs/faults.md). Bits of recv_opts.faults. */
+enum recv_fault {
+	FAULT_CONST_SPORT = 1u << 0,	    /* one source port for every flow */
+	FAULT_SPORT_VARIES = 1u << 1,	    /* a new source port per segment */
+	FAULT_REUSE_ACK = 1u << 2,	    /* one ack (frame id) for every frame */
+	FAULT_NO_PSH = 1u << 3,		    /* PSH never set */
+	FAULT_BAD_SEQ_LEN = 1u << 4,	    /* a wrong frame length in seq */
+	FAULT_WINDOW_FFFF = 1u << 5,	    /* window 0xFFFF, as OVS sends */
+	FAULT_ACK_FLAG_MISSING = 1u << 6,   /* ACK flag never set */
+	FAULT_DSCP_PIPE_ENCAP = 1u << 7,    /* outer DSCP 0 whatever the inner */
+	FAULT_DSCP_PIPE_DECAP = 1u << 8,    /* outer DSCP not copied to the inner */
+	FAULT_CE_LOST = 1u << 9,	    /* outer CE not carried to the inner */
+	FAULT_DELIVER_INCOMPLETE = 1u << 10, /* partial frames delivered, gaps zeroed */
+	FAULT_IGNORE_CONTEXT = 1u << 11,    /* --context filters nothing */
+	FAULT_NO_TIMEOUT = 1u << 12,	    /* partial frames never expire */
+};
 
 struct recv_opts {
 	const char *iface;	/* -i */
@@ -42,7 +61,10 @@ struct recv_opts {
 	bool echo;
 	uint64_t seed;
 	bool qos;	      /* RFC 6040 / RFC 2983 decapsulation of the inner TOS */
+	bool qos_given;	      /* --qos on the command line (else --echo implies uniform) */
 	struct stt_qos qos_cfg;
+	size_t echo_mss;      /* payload bytes per echo segment */
+	unsigned faults;      /* enum recv_fault bits */
 };
 
 struct recv_counters {
@@ -65,9 +87,11 @@ struct recv_counters {
 	uint64_t kernel_drops;	/* live: the capture's kernel counters */
 	uint64_t ecn_drops;	/* --qos: CE outer over a Not-ECT inner */
 	uint64_t tos_rewritten;	/* --qos: inner TOS changed */
+	uint64_t partials;	/* --fault deliver-incomplete: partial frames delivered */
 };
 
 struct echo;
+struct partials;
 
 /* Segment warnings wait here until the frame (or drop) they belong to is
  * printed, so that they follow it as in stt-dump's output. */
@@ -85,6 +109,9 @@ struct recv {
 	struct stt_capw *decap;
 	struct stt_tap *tap;
 	struct echo *echo;
+	struct partials *partials; /* --fault deliver-incomplete */
+	bool delivered;		   /* a frame was delivered during stt_reasm_add() */
+	bool in_partial;	   /* frame_deliver() is handing out a partial frame */
 	struct pend_warns *pend;
 	struct recv_counters cnt;
 	bool done;	/* --count reached */
@@ -114,6 +141,25 @@ int echo_frame(struct echo *e, const struct stt_outer *outer, const struct stt_r
 	       const struct stt_frame_hdr *h, const uint8_t *inner, size_t inner_len,
 	       uint64_t ts_ns);
 void echo_close(struct echo *e);
+
+/* fault.c */
+/* Parse one --fault argument (a name, or a comma-separated list) into
+ * o->faults; "list" prints the names and exits. Usage error otherwise. */
+void fault_parse(struct recv_opts *o, const char *arg);
+/* "name,name" of the faults set, for the warning at start-up. */
+void fault_format(unsigned faults, char *buf, size_t cap);
+/* deliver-incomplete: a copy of every accepted segment's bytes, so that a
+ * frame the reassembler gives up on can still be handed out. */
+struct partials *partials_new(void);
+void partials_free(struct partials *p);
+/* After stt_reasm_add() accepted seg without completing its frame. Hands
+ * the frame out at once when its first and last bytes are both held. */
+void partials_segment(struct recv *r, const struct stt_seg_in *seg, const struct stt_outer *o);
+/* The reassembler delivered or discarded the frame: forget our copy. */
+void partials_forget(struct recv *r, const struct stt_reasm_key *k);
+/* The reassembler gave the frame up (timeout, eviction, end of input):
+ * hand out what we hold, gaps zero-filled, unless already done. */
+void partials_given_up(struct recv *r, const struct stt_reasm_drop *d);
 
 /* stats.c */
 void stats_print(const struct recv *r);

@@ -43,6 +43,9 @@ void stats_print(const struct recv *r)
 		fprintf(f, "%s: %" PRIu64 " echoed (%" PRIu64 " failed), %" PRIu64
 			   " warnings, %" PRIu64 " output errors\n",
 			stt_cli_prog(), c->echoed, c->echo_errors, c->warnings, c->out_errors);
+	if (r->o->faults & FAULT_DELIVER_INCOMPLETE)
+		fprintf(f, "%s: %" PRIu64 " incomplete frames delivered (--fault deliver-incomplete)\n",
+			stt_cli_prog(), c->partials);
 }
 
 int stats_write_json(const struct recv *r, const char *path)
@@ -69,6 +72,8 @@ int stats_write_json(const struct recv *r, const char *path)
 	SET("output_errors", c->out_errors);
 	SET("ecn_drops", c->ecn_drops);
 	SET("tos_rewritten", c->tos_rewritten);
+	if (r->o->faults & FAULT_DELIVER_INCOMPLETE)
+		SET("partials_delivered", c->partials);
 	if (r->have_kernel_stats)
 		SET("kernel_drops", c->kernel_drops);
 #undef SET

@@ -104,6 +104,10 @@ struct stt_reasm_stats {
 	size_t mem_held;	/* bytes charged now */
 	size_t mem_peak;
 	size_t frames_held;
+	/* Of duplicates: copies of segments of a frame already delivered,
+	 * absorbed by the small entry it leaves until its timeout (no
+	 * callback follows for these). */
+	uint64_t late_duplicates;
 };
 
 /* A complete frame, valid only during the deliver callback. */
