@@ -97,12 +97,14 @@ static int afp_send_batch(struct stt_underlay *u, const uint8_t *const *frames, 
 	return (int)done;
 }
 
-static int afp_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t len,
-			const struct stt_offload *off)
+static int afp_send_gso(struct stt_underlay *u, const uint8_t *hdr, size_t hdr_len,
+			const uint8_t *payload, size_t payload_len, const struct stt_offload *off)
 {
 	struct afp *a = afp_of(u);
 	/* Legacy virtio header: native byte order (what the kernel's
-	 * vio_le() expects on the hosts we build for). */
+	 * vio_le() expects on the hosts we build for). hdr_len also tells
+	 * packet_snd() how much to put in the skb's linear part: the payload
+	 * goes to page fragments, which GSO then shares instead of copying. */
 	struct virtio_net_hdr vh = {
 		.flags = off->flags,
 		.gso_type = off->gso_type,
@@ -111,11 +113,15 @@ static int afp_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t len
 		.csum_start = off->csum_start,
 		.csum_offset = off->csum_offset,
 	};
-	struct iovec iov[2] = { { &vh, sizeof(vh) }, { (void *)frame, len } };
+	struct iovec iov[3] = {
+		{ &vh, sizeof(vh) },
+		{ (void *)hdr, hdr_len },
+		{ (void *)payload, payload_len },
+	};
 	struct msghdr m = { 0 };
 
 	m.msg_iov = iov;
-	m.msg_iovlen = 2;
+	m.msg_iovlen = payload_len ? 3 : 2;
 	return sendmsg(a->tx_fd, &m, 0) < 0 ? -1 : 0;
 }
 
@@ -269,6 +275,11 @@ static int open_rx(struct afp *a, const struct stt_underlay_config *cfg, char *e
 	if (attach_filter(a->rx_fd, expr, err, errlen) < 0)
 		return -1;
 	setsockopt(a->rx_fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
+#ifdef PACKET_IGNORE_OUTGOING
+	/* Best effort (Linux 4.20+): recv() still marks outgoing packets. */
+	if (cfg->ignore_outgoing)
+		setsockopt(a->rx_fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+#endif
 	if (setsockopt(a->rx_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
 		setsockopt(a->rx_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	sll.sll_family = AF_PACKET;

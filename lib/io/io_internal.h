@@ -13,8 +13,10 @@ struct stt_underlay_backend_ops {
 	int (*send)(struct stt_underlay *u, const uint8_t *frame, size_t len);
 	int (*send_batch)(struct stt_underlay *u, const uint8_t *const *frames, const size_t *lens,
 			  unsigned n);
-	int (*send_gso)(struct stt_underlay *u, const uint8_t *frame, size_t len,
-			const struct stt_offload *off);
+	/* One super-packet given as outer headers + payload (payload may
+	 * be NULL/0): a gather write, so the payload is not copied first. */
+	int (*send_gso)(struct stt_underlay *u, const uint8_t *hdr, size_t hdr_len,
+			const uint8_t *payload, size_t payload_len, const struct stt_offload *off);
 	int (*recv)(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max);
 	void (*stats)(struct stt_underlay *u, struct stt_underlay_stats *s);
 	void (*close)(struct stt_underlay *u);

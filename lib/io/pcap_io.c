@@ -51,10 +51,10 @@ static int pio_send_batch(struct stt_underlay *u, const uint8_t *const *frames, 
 	return i ? (int)i : -1;
 }
 
-static int pio_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t len,
-			const struct stt_offload *off)
+static int pio_send_gso(struct stt_underlay *u, const uint8_t *hdr, size_t hdr_len,
+			const uint8_t *payload, size_t payload_len, const struct stt_offload *off)
 {
-	(void)u, (void)frame, (void)len, (void)off;
+	(void)u, (void)hdr, (void)hdr_len, (void)payload, (void)payload_len, (void)off;
 	errno = EOPNOTSUPP;
 	return -1;
 }

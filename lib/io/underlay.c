@@ -158,21 +158,28 @@ int stt_underlay_send_batch(struct stt_underlay *u, const uint8_t *const *frames
 	return rc;
 }
 
-int stt_underlay_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t len,
-			  const struct stt_offload *off)
+int stt_underlay_send_gso_parts(struct stt_underlay *u, const uint8_t *hdr, size_t hdr_len,
+				const uint8_t *payload, size_t payload_len,
+				const struct stt_offload *off)
 {
 	if (!u->ops->can_gso(u)) {
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	int rc = u->ops->send_gso(u, frame, len, off);
+	int rc = u->ops->send_gso(u, hdr, hdr_len, payload, payload_len, off);
 	if (rc < 0) {
 		u->st.tx_errors++;
 	} else {
 		u->st.tx_gso_packets++;
-		u->st.tx_bytes += len;
+		u->st.tx_bytes += hdr_len + payload_len;
 	}
 	return rc;
+}
+
+int stt_underlay_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t len,
+			  const struct stt_offload *off)
+{
+	return stt_underlay_send_gso_parts(u, frame, len, NULL, 0, off);
 }
 
 int stt_underlay_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max)

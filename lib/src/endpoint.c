@@ -14,8 +14,10 @@
 #define PROTO_UDP 17
 #define MAC_TABLE_SIZE 256 /* learned inner MACs per context */
 #define MAC_TTL_NS (300ull * 1000000000ull)
-/* Room for one outer packet: Ethernet + VLAN + IPv6 + TCP + 64 KB. */
-#define OUT_CAP (18 + 40 + 20 + 65536)
+/* Outer headers at most: Ethernet + VLAN + IPv6 + TCP. */
+#define OUTER_HDR_MAX (18 + 40 + 20)
+/* Room for one outer packet: headers + 64 KB. */
+#define OUT_CAP (OUTER_HDR_MAX + 65536)
 #define TXIN_CAP (65536 + 64)
 
 struct ep_peer {
@@ -251,6 +253,55 @@ static void finish_inner_csum(uint8_t *f, size_t len, const struct stt_offload *
 	stt_put_be16(f + at, c);
 }
 
+/* Outer headers (Ethernet, IP, TCP with the pseudo-header checksum) of a
+ * super-packet carrying frame[off, off + len), without the payload: the
+ * segment writer is asked for an empty segment and the lengths it wrote
+ * are then set to the real ones. Returns the header length or 0. */
+static size_t gso_hdr_write(const struct stt_outer_tmpl *t, size_t frame_len, size_t off,
+			    size_t len, bool is_last, unsigned index, uint8_t *out, size_t cap)
+{
+	size_t hdr = stt_segment_write(t, (uint16_t)frame_len, (uint16_t)off, NULL, 0, is_last,
+				       index, out, cap);
+	size_t l4_len = STT_TCP_HDR_LEN + len;
+	uint8_t *tcp = out + hdr - STT_TCP_HDR_LEN;
+
+	if (!hdr || l4_len + 20 > 0xffff)
+		return 0;
+	if (t->src.family == 4) {
+		uint8_t *ip = tcp - 20;
+		stt_put_be16(ip + 2, (uint16_t)(20 + l4_len));
+		stt_put_be16(ip + 10, 0);
+		stt_put_be16(ip + 10, stt_csum_ipv4_hdr(ip, 20));
+	} else {
+		stt_put_be16(tcp - 40 + 4, (uint16_t)l4_len);
+	}
+	stt_put_be16(tcp + 16, stt_csum_pseudo_only(&t->src, &t->dst, PROTO_TCP, (uint32_t)l4_len));
+	return hdr;
+}
+
+/* One super-packet of frame[o, o + n) to the kernel: headers and payload
+ * apart when the caller can gather them (no copy of the payload here),
+ * else joined in ep->out. */
+static int send_super(struct stt_endpoint *ep, unsigned pi, const struct stt_outer_tmpl *t,
+		      size_t frame_len, size_t o, size_t n, unsigned index,
+		      const struct stt_offload *g)
+{
+	bool last = o + n >= frame_len;
+
+	if (ep->ops.tx_gso_parts) {
+		uint8_t hdr[OUTER_HDR_MAX];
+		size_t hl = gso_hdr_write(t, frame_len, o, n, last, index, hdr, sizeof(hdr));
+		if (!hl)
+			return -1;
+		return ep->ops.tx_gso_parts(ep->ctx, pi, hdr, hl, ep->cur + o, n, g);
+	}
+	size_t plen = stt_segment_write(t, (uint16_t)frame_len, (uint16_t)o, ep->cur + o, n, last,
+					index, ep->out, sizeof(ep->out));
+	if (!plen)
+		return -1;
+	return ep->ops.tx_gso(ep->ctx, pi, ep->out, plen, g);
+}
+
 static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned pi,
 			struct stt_outer_tmpl *t, size_t frame_len)
 {
@@ -266,7 +317,7 @@ static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned 
 	memcpy(t->eth_dst, p->mac, 6);
 	t->dst = p->addr;
 
-	if (ep->cfg.use_gso && ep->ops.tx_gso && frame_len > mss) {
+	if (ep->cfg.use_gso && (ep->ops.tx_gso || ep->ops.tx_gso_parts) && frame_len > mss) {
 		/* Super-packets of whole segments whose IP length fits 16 bits;
 		 * GSO advances seq and the IPv4 id per segment, we do it per
 		 * super-packet. */
@@ -274,25 +325,23 @@ static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned 
 		size_t ip_part = ep->cfg.local.family == 6 ? 0 : 20;
 		size_t chunk = (65535 - ip_part - STT_TCP_HDR_LEN) / mss * mss;
 		unsigned index = 0;
+		struct stt_offload g = {
+			.flags = STT_OFF_F_NEEDS_CSUM,
+			.gso_type = ep->cfg.local.family == 6 ? STT_OFF_GSO_TCPV6 : STT_OFF_GSO_TCPV4,
+			.hdr_len = (uint16_t)hdr,
+			.gso_size = (uint16_t)mss,
+			.csum_start = (uint16_t)(hdr - STT_TCP_HDR_LEN),
+			.csum_offset = 16,
+		};
 		t->csum_mode = STT_CSUM_MODE_PSEUDO;
 		for (size_t o = 0; o < frame_len; o += chunk) {
 			size_t n = frame_len - o < chunk ? frame_len - o : chunk;
-			size_t plen = stt_segment_write(t, (uint16_t)frame_len, (uint16_t)o, ep->cur + o,
-							n, o + n >= frame_len, index, ep->out, sizeof(ep->out));
-			struct stt_offload g = {
-				.flags = STT_OFF_F_NEEDS_CSUM,
-				.gso_type = ep->cfg.local.family == 6 ? STT_OFF_GSO_TCPV6 : STT_OFF_GSO_TCPV4,
-				.hdr_len = (uint16_t)hdr,
-				.gso_size = (uint16_t)mss,
-				.csum_start = (uint16_t)(hdr - STT_TCP_HDR_LEN),
-				.csum_offset = 16,
-			};
-			index += (unsigned)((n + mss - 1) / mss);
-			if (!plen || ep->ops.tx_gso(ep->ctx, pi, ep->out, plen, &g) < 0) {
+			if (send_super(ep, pi, t, frame_len, o, n, index, &g) < 0) {
 				ep->st.tx_errors++;
 				c->st.tx_drops++;
 				return sent;
 			}
+			index += (unsigned)((n + mss - 1) / mss);
 			c->st.tx_gso_packets++;
 			sent++;
 		}
@@ -516,6 +565,30 @@ static bool frame_offload(const struct stt_frame_hdr *h, const uint8_t *f, size_
 	return true;
 }
 
+/* The inner frame to deliver: the reassembled one as it is, or, when QoS
+ * rewrites its TOS, a copy in ep->rxbuf (the reassembler's buffer must
+ * stay as received). NULL when RFC 6040 says drop. */
+static const uint8_t *decap_qos(struct stt_endpoint *ep, struct ep_context *c,
+				const struct stt_reasm_frame *f, const uint8_t *inner, size_t ilen,
+				struct stt_ep_inner *in)
+{
+	uint8_t tos;
+
+	if (!in->is_ipv4 && !in->is_ipv6)
+		return inner;
+	if (stt_qos_decap(&ep->cfg.qos, in->tos, f->first_tos, f->any_ce, &tos) < 0) {
+		c->st.rx_ecn_drops++;
+		return NULL;
+	}
+	if (tos == in->tos)
+		return inner;
+	if ((tos & 3) == 3 && (in->tos & 3) != 3)
+		c->st.rx_ce_marked++;
+	memcpy(ep->rxbuf, inner, ilen);
+	stt_ep_inner_set_tos(ep->rxbuf, ilen, in, tos);
+	return ep->rxbuf;
+}
+
 static void on_frame(void *arg, const struct stt_reasm_frame *f)
 {
 	struct stt_endpoint *ep = arg;
@@ -524,7 +597,7 @@ static void on_frame(void *arg, const struct stt_reasm_frame *f)
 	struct stt_offload off;
 	struct ep_context *c;
 	size_t ilen;
-	uint8_t *inner = ep->rxbuf;
+	const uint8_t *inner;
 
 	ep->st.rx_frames++;
 	if (stt_frame_hdr_decode(f->data, f->len, &h) < 0 || f->len < STT_FRAME_HDR_LEN + 14) {
@@ -541,21 +614,10 @@ static void on_frame(void *arg, const struct stt_reasm_frame *f)
 		return;
 	}
 	ilen = f->len - STT_FRAME_HDR_LEN;
-	memcpy(inner, f->data + STT_FRAME_HDR_LEN, ilen);
-	stt_ep_inner_parse(inner, ilen, &in);
-
-	if (in.is_ipv4 || in.is_ipv6) {
-		uint8_t tos;
-		if (stt_qos_decap(&ep->cfg.qos, in.tos, f->first_tos, f->any_ce, &tos) < 0) {
-			c->st.rx_ecn_drops++;
-			return;
-		}
-		if (tos != in.tos) {
-			if ((tos & 3) == 3 && (in.tos & 3) != 3)
-				c->st.rx_ce_marked++;
-			stt_ep_inner_set_tos(inner, ilen, &in, tos);
-		}
-	}
+	stt_ep_inner_parse(f->data + STT_FRAME_HDR_LEN, ilen, &in);
+	inner = decap_qos(ep, c, f, f->data + STT_FRAME_HDR_LEN, ilen, &in);
+	if (!inner)
+		return;
 	if (!frame_offload(&h, inner, ilen, &in, &off)) {
 		ep->st.rx_bad_header++;
 		return;

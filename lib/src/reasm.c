@@ -91,6 +91,11 @@ static uint64_t hash_key(const struct stt_reasm *r, const struct stt_reasm_key *
 
 /* ---- public API ------------------------------------------------------- */
 
+static size_t clamp_size(size_t v, size_t lo, size_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
 static size_t pow2_at_least(size_t n)
 {
 	size_t p = 1;
@@ -104,7 +109,7 @@ struct stt_reasm *stt_reasm_new(const struct stt_reasm_config *cfg, const struct
 				void *ctx)
 {
 	struct stt_reasm *r = calloc(1, sizeof(*r));
-	size_t want;
+	char stack_marker; /* only its address is used */
 
 	if (!r)
 		return NULL;
@@ -120,18 +125,16 @@ struct stt_reasm *stt_reasm_new(const struct stt_reasm_config *cfg, const struct
 	r->heavy_threshold = r->cfg.mem_cap / 8;
 	/* Not secret, but unknown to a remote sender (ASLR), which is what
 	 * keeps it from choosing keys that share a bucket. */
-	r->seed = mix64((uint64_t)(uintptr_t)r ^ ((uint64_t)(uintptr_t)&want << 29) ^
+	r->seed = mix64((uint64_t)(uintptr_t)r ^ ((uint64_t)(uintptr_t)&stack_marker << 29) ^
 			0x5354542d72656173ull);
 
-	/* One bucket per KiB of cap: the smallest charged frame costs more. */
-	want = r->cfg.mem_cap / 1024;
-	if (want < 64)
-		want = 64;
-	if (want > (1u << 20))
-		want = 1u << 20;
-	r->nbuckets = pow2_at_least(want);
-	r->fbuckets = calloc(r->nbuckets, sizeof(*r->fbuckets));
-	r->sbuckets = calloc(r->nbuckets, sizeof(*r->sbuckets));
+	/* The smallest charged entry (a delivered or poisoned frame's) costs
+	 * over 512 bytes: one frame bucket per 256 bytes of cap keeps chains
+	 * under half an entry long on average, one source bucket per 512. */
+	r->nfbuckets = pow2_at_least(clamp_size(r->cfg.mem_cap / 256, 64, 1u << 22));
+	r->nsbuckets = pow2_at_least(clamp_size(r->cfg.mem_cap / 512, 64, 1u << 21));
+	r->fbuckets = calloc(r->nfbuckets, sizeof(*r->fbuckets));
+	r->sbuckets = calloc(r->nsbuckets, sizeof(*r->sbuckets));
 	r->outbuf = malloc(STT_MAX_FRAME_LEN);
 	if (!r->fbuckets || !r->sbuckets || !r->outbuf) {
 		stt_reasm_free(r);
@@ -212,11 +215,6 @@ static enum stt_seg_fate seg_drop(struct stt_reasm *r, const struct stt_seg_in *
 	return STT_SEG_DROPPED;
 }
 
-static unsigned chunks_for(size_t len)
-{
-	return (unsigned)((len + REASM_CHUNK_SIZE - 1) >> REASM_CHUNK_SHIFT);
-}
-
 /* What a frame of this length costs when complete (records aside). */
 static size_t full_charge(uint16_t frame_len)
 {
@@ -271,7 +269,7 @@ static struct reasm_frame *frame_new(struct stt_reasm *r, const struct stt_seg_i
 {
 	struct reasm_frame *f;
 	struct reasm_src *src;
-	size_t b = h & (r->nbuckets - 1);
+	size_t b = h & (r->nfbuckets - 1);
 
 	/* Room for the frame record and, if it is new, the source's. */
 	if (full_charge(s->frame_len) > r->cfg.mem_cap ||
@@ -305,6 +303,9 @@ static struct reasm_frame *frame_new(struct stt_reasm *r, const struct stt_seg_i
 	f->src = src;
 
 	f->hnext = r->fbuckets[b];
+	f->hpprev = &r->fbuckets[b];
+	if (f->hnext)
+		f->hnext->hpprev = &f->hnext;
 	r->fbuckets[b] = f;
 	list_append(&r->age, f, L_AGE);
 	list_append(&r->lru, f, L_LRU);
@@ -508,7 +509,8 @@ static int merge_chunked(struct stt_reasm *r, struct reasm_frame *f, const struc
 
 	for (unsigned i = first; i <= last; i++)
 		missing += !f->chunks[i];
-	if (missing && !reasm_make_room(r, (size_t)missing * sizeof(struct reasm_chunk), f, s->ts_ns))
+	if (missing &&
+	    !reasm_make_room(r, (size_t)missing * sizeof(struct reasm_chunk), f, s->ts_ns))
 		return MERGE_NOMEM;
 	for (unsigned i = first; i <= last; i++) {
 		if (!f->chunks[i]) {
@@ -560,7 +562,7 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 		h = f->hash;
 	} else {
 		h = hash_key(r, &s->key);
-		for (f = r->fbuckets[h & (r->nbuckets - 1)]; f; f = f->hnext)
+		for (f = r->fbuckets[h & (r->nfbuckets - 1)]; f; f = f->hnext)
 			if (f->hash == h && key_same(&f->key, &s->key))
 				break;
 	}
@@ -588,7 +590,8 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 	 * once a quarter of the frame is there (see frame_promote). */
 	if (!f->flat_bits && f->frame_len > REASM_CHUNK_SIZE &&
 	    (f->have + s->len >= f->frame_len / 4u ||
-	     (f->have == 0 && r->st.mem_held + reasm_flat_size(f->frame_len) <= r->cfg.mem_cap / 2)))
+	     (f->have == 0 &&
+	      r->st.mem_held + reasm_flat_size(f->frame_len) <= r->cfg.mem_cap / 2)))
 		frame_promote(r, f, s->ts_ns);
 	if (f->flat_bits) {
 		int got;

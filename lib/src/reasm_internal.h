@@ -55,7 +55,7 @@ struct reasm_list {
 };
 
 struct reasm_frame {
-	struct reasm_frame *hnext;
+	struct reasm_frame *hnext, **hpprev; /* hash chain; hnext also links free records */
 	struct reasm_link link[L__COUNT];
 	struct reasm_src *src;
 	struct stt_reasm_key key;
@@ -101,7 +101,7 @@ struct stt_reasm {
 
 	struct reasm_frame **fbuckets;
 	struct reasm_src **sbuckets;
-	size_t nbuckets; /* power of two, for both tables */
+	size_t nfbuckets, nsbuckets; /* powers of two */
 
 	struct reasm_list age, lru, done;
 	struct reasm_frame *last; /* looked up last: bursts of one frame skip the hash */
@@ -179,6 +179,11 @@ static inline void list_remove(struct reasm_list *l, struct reasm_frame *f, int 
 	else
 		l->tail = k->prev;
 	k->prev = k->next = NULL;
+}
+
+static inline unsigned chunks_for(size_t len)
+{
+	return (unsigned)((len + REASM_CHUNK_SIZE - 1) >> REASM_CHUNK_SHIFT);
 }
 
 /* reasm_mem.c */

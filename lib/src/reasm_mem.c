@@ -46,7 +46,7 @@ void reasm_uncharge(struct stt_reasm *r, struct reasm_frame *f, size_t n)
 
 static struct reasm_src *src_find(struct stt_reasm *r, const struct stt_addr *a, uint64_t h)
 {
-	for (struct reasm_src *s = r->sbuckets[h & (r->nbuckets - 1)]; s; s = s->hnext)
+	for (struct reasm_src *s = r->sbuckets[h & (r->nsbuckets - 1)]; s; s = s->hnext)
 		if (s->hash == h && addr_same(&s->addr, a))
 			return s;
 	return NULL;
@@ -70,14 +70,14 @@ struct reasm_src *reasm_src_get(struct stt_reasm *r, const struct stt_addr *a)
 	r->st.mem_held += sizeof(*s);
 	if (r->st.mem_held > r->st.mem_peak)
 		r->st.mem_peak = r->st.mem_held;
-	s->hnext = r->sbuckets[h & (r->nbuckets - 1)];
-	r->sbuckets[h & (r->nbuckets - 1)] = s;
+	s->hnext = r->sbuckets[h & (r->nsbuckets - 1)];
+	r->sbuckets[h & (r->nsbuckets - 1)] = s;
 	return s;
 }
 
 void reasm_src_put(struct stt_reasm *r, struct reasm_src *s)
 {
-	struct reasm_src **pp = &r->sbuckets[s->hash & (r->nbuckets - 1)];
+	struct reasm_src **pp = &r->sbuckets[s->hash & (r->nsbuckets - 1)];
 
 	if (s->frames.head)
 		return;
@@ -145,7 +145,7 @@ void reasm_frame_release_data(struct stt_reasm *r, struct reasm_frame *f)
 {
 	size_t n = 0;
 
-	for (unsigned i = 0; i < REASM_MAX_CHUNKS; i++) {
+	for (unsigned i = 0, nc = chunks_for(f->frame_len); i < nc; i++) {
 		if (f->chunks[i]) {
 			reasm_chunk_put(r, f->chunks[i]);
 			f->chunks[i] = NULL;
@@ -171,15 +171,14 @@ void reasm_frame_release_data(struct stt_reasm *r, struct reasm_frame *f)
 /* Take a frame out of every table and free it. */
 void reasm_frame_destroy(struct stt_reasm *r, struct reasm_frame *f)
 {
-	struct reasm_frame **pp = &r->fbuckets[f->hash & (r->nbuckets - 1)];
 	struct reasm_src *s = f->src;
 
 	if (r->last == f)
 		r->last = NULL;
 	reasm_frame_release_data(r, f);
-	while (*pp != f)
-		pp = &(*pp)->hnext;
-	*pp = f->hnext;
+	*f->hpprev = f->hnext;
+	if (f->hnext)
+		f->hnext->hpprev = f->hpprev;
 	list_remove(&r->age, f, L_AGE);
 	list_remove(&r->lru, f, L_LRU);
 	list_remove(&s->frames, f, L_SRC);

@@ -99,6 +99,16 @@ default)
 		[ "$(field "$T/e2.pcap" '"stream_id":[0-9]*')" != "$(field "$T/e.pcap" '"stream_id":[0-9]*')" ]
 	check "clean echo: uniform DSCP, outer TOS = inner TOS (0x28, 0xb8)" \
 		[ "$(field "$T/e.pcap" '"tos":[0-9]*')" = '"tos":184 "tos":40 ' ]
+	# a sender must zero what a receiver must ignore: the echo does not
+	# hand back the reserved bits and IP-assist fields it was sent
+	mk -w "$T/h1.pcap" --reserved 165 --stt-flags 0xf4 --padding 7
+	mk -w "$T/h2.pcap" --arp --stt-flags 0x0c --l4-offset 34 --start-time 1700000001
+	mergecap -F pcap -w "$T/hdr.pcap" "$T/h1.pcap" "$T/h2.pcap" 2>/dev/null || cp "$T/h1.pcap" "$T/hdr.pcap"
+	echo_to "$T/hdr.pcap" "$T/he.pcap"
+	n_in=$("$DUMP" -r "$T/hdr.pcap" --json --no-summary | grep -c '"type":"warning"')
+	n_out=$("$DUMP" -r "$T/he.pcap" --json --no-summary | grep -c '"type":"warning"')
+	check "clean echo: reserved/padding/IP-assist fields zeroed (input: $n_in warnings)" \
+		[ "$n_in" -ge 4 -a "$n_out" = 0 -a "$(frames "$T/he.pcap")" = 2 ]
 	echo_to "$T/flows.pcap" "$T/p.pcap" --qos=pipe:8
 	check "--qos=pipe:8: outer DSCP 8 whatever the inner" \
 		[ "$(field "$T/p.pcap" '"tos":[0-9]*')" = '"tos":32 ' ]

@@ -64,7 +64,7 @@ setup() {
 	inA ip link set "$VA" up || return 1
 	inB ip link set "$VB" up || return 1
 	# Keep each host's TCP from answering STT segments with RSTs (the
-	# echo replies come from port 7471 to the sender's source port).
+	# echo replies go to port 7471 too, as any STT sender's do).
 	if command -v nft >/dev/null; then
 		local ns
 		for ns in "$NA" "$NB"; do

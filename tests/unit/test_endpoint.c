@@ -16,6 +16,8 @@ struct sink {
 	struct stt_offload last_gso;
 	uint8_t last_tx[70000];
 	size_t last_tx_len;
+	uint8_t first_gso[70000]; /* the first super-packet, as sent */
+	size_t first_gso_len;
 	bool corrupt;	/* flip a byte of each segment's payload */
 	int mark_ce;	/* set outer ECN to CE on segment number mark_ce (1-based) */
 	/* delivered */
@@ -61,12 +63,26 @@ static int tx_gso(void *ctx, unsigned peer, const uint8_t *pkt, size_t len,
 	s->last_gso = *off;
 	memcpy(s->last_tx, pkt, len);
 	s->last_tx_len = len;
+	if (s->gso_count == 1) {
+		memcpy(s->first_gso, pkt, len);
+		s->first_gso_len = len;
+	}
 	if (s->peer_ep)
 		stt_endpoint_input(s->peer_ep, s->last_tx, len, s->gso_csum, 1000);
 	return 0;
 }
 
-static void deliver(void *ctx, unsigned port, uint8_t *frame, size_t len,
+/* The gather form: joined here, it must be the very packet tx_gso gets. */
+static int tx_gso_parts(void *ctx, unsigned peer, const uint8_t *hdr, size_t hdr_len,
+			const uint8_t *payload, size_t payload_len, const struct stt_offload *off)
+{
+	static uint8_t joined[70000];
+	memcpy(joined, hdr, hdr_len);
+	memcpy(joined + hdr_len, payload, payload_len);
+	return tx_gso(ctx, peer, joined, hdr_len + payload_len, off);
+}
+
+static void deliver(void *ctx, unsigned port, const uint8_t *frame, size_t len,
 		    const struct stt_offload *off)
 {
 	struct sink *s = ctx;
@@ -79,7 +95,11 @@ static void deliver(void *ctx, unsigned port, uint8_t *frame, size_t len,
 	s->ndeliv++;
 }
 
-static const struct stt_endpoint_ops ops = { tx, tx_gso, deliver };
+static const struct stt_endpoint_ops ops_joined = { .tx = tx, .tx_gso = tx_gso, .deliver = deliver };
+static const struct stt_endpoint_ops ops_parts = {
+	.tx = tx, .tx_gso = tx_gso, .deliver = deliver, .tx_gso_parts = tx_gso_parts
+};
+static const struct stt_endpoint_ops *ops = &ops_joined;
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa }, mac_b[6] = { 2, 0, 0, 0, 0, 0xb };
 
 static struct stt_endpoint *ep_a, *ep_b;
@@ -103,11 +123,11 @@ static void setup(bool gso, bool b_knows_a, const char *dscp)
 	c.local = a;
 	memcpy(c.local_mac, mac_a, 6);
 	c.seed = 1;
-	ep_a = stt_endpoint_new(&c, &ops, &sa);
+	ep_a = stt_endpoint_new(&c, ops, &sa);
 	c.local = b;
 	memcpy(c.local_mac, mac_b, 6);
 	c.seed = 2;
-	ep_b = stt_endpoint_new(&c, &ops, &sb);
+	ep_b = stt_endpoint_new(&c, ops, &sb);
 	CHECK(ep_a && ep_b);
 	CHECK_EQ(0, stt_endpoint_add_peer(ep_a, &b, mac_b));
 	if (b_knows_a)
@@ -196,6 +216,33 @@ int main(void)
 	CHECK_EQ(2, stt_endpoint_encap(ep_a, 0, f, n, NULL, 1000));
 	CHECK_EQ(1, sb.ndeliv);
 	CHECK(sb.len[0] == n && memcmp(sb.frame[0], f, n) == 0);
+
+	check_test("gather GSO: headers + payload are the joined super-packets' bytes");
+	static uint8_t joined_first[70000], joined_last[70000];
+	for (size_t k = 0; k < 3; k++) {
+		const size_t sizes[] = { 9000, 65000, 65400 };
+		n = make_tcp(f, sizes[k], 0);
+		ops = &ops_joined;
+		setup(true, true, NULL);
+		stt_endpoint_encap(ep_a, 0, f, n, NULL, 1000);
+		unsigned joined_count = sa.gso_count;
+		size_t first_len = sa.first_gso_len, last_len = sa.last_tx_len;
+		memcpy(joined_first, sa.first_gso, first_len);
+		memcpy(joined_last, sa.last_tx, last_len);
+		ops = &ops_parts;
+		setup(true, true, NULL);
+		stt_endpoint_encap(ep_a, 0, f, n, NULL, 1000);
+		CHECK_EQ(joined_count, sa.gso_count);
+		CHECK(first_len == sa.first_gso_len &&
+		      memcmp(joined_first, sa.first_gso, first_len) == 0);
+		CHECK(last_len == sa.last_tx_len && memcmp(joined_last, sa.last_tx, last_len) == 0);
+		CHECK_EQ(1, sb.ndeliv);
+		CHECK(sb.len[0] == n && memcmp(sb.frame[0], f, n) == 0);
+		/* control: the comparison sees a one-byte difference */
+		joined_last[16] ^= 1;
+		CHECK(memcmp(joined_last, sa.last_tx, last_len) != 0);
+	}
+	ops = &ops_joined;
 
 	check_test("zero-copy buffer: same bytes on the wire as a copied frame");
 	setup(false, true, NULL);

@@ -149,7 +149,8 @@ static void test_duplicates(void)
 	CHECK_EQ(1, st->partial_dups);
 	CHECK_EQ(2, st->accepted);
 	CHECK_EQ(0, C.ndrop);
-	CHECK_EQ(st->segments, st->accepted + st->partial_dups + st->duplicates + rt_per_seg_drops(st));
+	CHECK_EQ(st->segments,
+		 st->accepted + st->partial_dups + st->duplicates + rt_per_seg_drops(st));
 	stt_reasm_free(r);
 	rt_reset(&C);
 }
@@ -286,7 +287,8 @@ static void test_segment_drops(void)
 	CHECK_EQ(STT_SEG_ACCEPTED, stt_reasm_add(r, &s));
 	CHECK_EQ(2, C.ndel);
 	CHECK(delivered_equals(&C.del[1], F1, 1000));
-	CHECK_EQ(st->segments, st->accepted + st->partial_dups + st->duplicates + rt_per_seg_drops(st));
+	CHECK_EQ(st->segments,
+		 st->accepted + st->partial_dups + st->duplicates + rt_per_seg_drops(st));
 	stt_reasm_free(r);
 	rt_reset(&C);
 }

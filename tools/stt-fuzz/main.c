@@ -181,6 +181,8 @@ int main(int argc, char **argv)
 		stt_cli_usage_error("--cases and --duration exclude each other");
 	if (o.one_case && (o.cases || have_duration))
 		stt_cli_usage_error("--case runs one case: no --cases or --duration with it");
+	if (o.one_case && !o.local)
+		stt_cli_usage_error("--case replays a case of --local");
 	if (o.broken && !o.local)
 		stt_cli_usage_error("--self-test-broken works with --local only");
 	if (!have_seed) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "cli.h"
@@ -45,8 +46,8 @@ static void usage(void)
 	       "      --no-stats           no counters on stderr at exit\n"
 	       "      --stats-json FILE    the counters as JSON ('-': stdout)\n"
 	       "Echo (a minimal STT target):\n"
-	       "      --echo               send each frame back to its sender in STT (live, on\n"
-	       "                           the capture interface; addresses and ports swapped)\n"
+	       "      --echo               send each frame back to its sender in STT, as an STT\n"
+	       "                           endpoint sends (live: on the capture interface)\n"
 	       "      --echo-pcap FILE     also write the echo segments to a pcap\n"
 	       "      --seed N             seed of the echo frame ids and source-port hash\n"
 	       "      --echo-mss N         payload bytes per echo segment (default 1448)\n"
@@ -379,8 +380,26 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	r.o = &o;
 
-	char filter[512];
+	if (o.iface) {
+		unsigned mtu;
+		char e2[256];
+		if (stt_io_iface_info(o.iface, r.own_mac, &mtu, e2, sizeof(e2)) == 0)
+			r.have_own_mac = true;
+	}
+	char filter[512], base_filter[512];
 	build_filter(&o, filter, sizeof(filter));
+	memcpy(base_filter, filter, sizeof(filter));
+	static const uint8_t zero_mac[6];
+	if (o.echo && o.iface && r.have_own_mac && memcmp(r.own_mac, zero_mac, 6) != 0) {
+		/* Our echo segments go out on the interface we capture: kept
+		 * out in the kernel, or a 64 KB frame echoed in small segments
+		 * fills the capture buffer and the next input is lost. */
+		const uint8_t *m = r.own_mac;
+		size_t n = strlen(filter);
+		snprintf(filter + n, sizeof(filter) - n,
+			 " and not ether src %02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+			 m[4], m[5]);
+	}
 	struct stt_cap_opts copts;
 	memset(&copts, 0, sizeof(copts));
 	copts.filter = filter;
@@ -396,16 +415,15 @@ int main(int argc, char **argv)
 	}
 	r.cap = o.iface ? stt_cap_open_live(o.iface, &copts, err)
 			: stt_cap_open_file(o.read_file, &copts, err);
+	if (!r.cap && o.iface && strcmp(filter, base_filter) != 0) {
+		/* not an Ethernet link after all: our own packets are then
+		 * skipped per packet (handle_packet) */
+		copts.filter = base_filter;
+		r.cap = stt_cap_open_live(o.iface, &copts, err);
+	}
 	if (!r.cap)
 		stt_cli_die("%s", err);
 	g_cap = r.cap;
-
-	if (o.iface) {
-		unsigned mtu;
-		char e2[256];
-		if (stt_io_iface_info(o.iface, r.own_mac, &mtu, e2, sizeof(e2)) == 0)
-			r.have_own_mac = true;
-	}
 
 	struct stt_reasm_config rc;
 	memset(&rc, 0, sizeof(rc));
@@ -461,6 +479,18 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (o.timeout_ns) {
+		/* libpcap in immediate mode does not come back from an idle
+		 * interface at its read timeout: the alarm breaks the read. */
+		struct itimerval it;
+		memset(&it, 0, sizeof(it));
+		it.it_value.tv_sec = (time_t)(o.timeout_ns / 1000000000u);
+		it.it_value.tv_usec = (suseconds_t)(o.timeout_ns % 1000000000u / 1000u);
+		if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+			it.it_value.tv_usec = 1;
+		sigaction(SIGALRM, &sa, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 
 	uint64_t deadline = o.timeout_ns ? clock_ns(CLOCK_MONOTONIC) + o.timeout_ns : 0;
 	uint64_t last_ts = 0;

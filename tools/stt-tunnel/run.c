@@ -45,6 +45,7 @@ struct tun {
 	unsigned ntx;
 	uint64_t tap_write_errors;
 	uint64_t rx_errors;
+	uint8_t rxcopy[STT_MAX_FRAME_LEN]; /* see finish_csum() */
 };
 
 static uint64_t mono_ns(void)
@@ -78,31 +79,37 @@ static int ep_tx(void *arg, unsigned peer, const uint8_t *pkt, size_t len)
 	return 0;
 }
 
-static int ep_tx_gso(void *arg, unsigned peer, const uint8_t *pkt, size_t len,
-		     const struct stt_offload *off)
+static int ep_tx_gso_parts(void *arg, unsigned peer, const uint8_t *hdr, size_t hdr_len,
+			   const uint8_t *payload, size_t payload_len, const struct stt_offload *off)
 {
 	struct tun *t = arg;
 	(void)peer;
 	tx_flush(t); /* keep the order of what we send */
-	return stt_underlay_send_gso(t->u, pkt, len, off);
+	return stt_underlay_send_gso_parts(t->u, hdr, hdr_len, payload, payload_len, off);
 }
 
-/* A TAP without offloads cannot take a partial checksum: finish it. */
-static void finish_csum(uint8_t *f, size_t len, const struct stt_offload *off)
+/* A TAP without offloads cannot take a partial checksum: finish it in a
+ * copy (the endpoint's frame is read-only). Returns the frame to write. */
+static const uint8_t *finish_csum(struct tun *t, const uint8_t *f, size_t len,
+				  const struct stt_offload *off)
 {
 	size_t start = off->csum_start, at = start + off->csum_offset;
-	if (start < len && at + 2 <= len)
-		stt_put_be16(f + at, stt_csum_fold(stt_csum_add(0, f + start, len - start)));
+	if (start >= len || at + 2 > len || len > sizeof(t->rxcopy))
+		return f;
+	memcpy(t->rxcopy, f, len);
+	stt_put_be16(t->rxcopy + at,
+		     stt_csum_fold(stt_csum_add(0, t->rxcopy + start, len - start)));
+	return t->rxcopy;
 }
 
-static void ep_deliver(void *arg, unsigned port, uint8_t *frame, size_t len,
+static void ep_deliver(void *arg, unsigned port, const uint8_t *frame, size_t len,
 		       const struct stt_offload *off)
 {
 	struct tun *t = arg;
 	if (port >= t->ntaps)
 		return;
 	if (!stt_tap_has_offload(t->taps[port]) && (off->flags & STT_OFF_F_NEEDS_CSUM))
-		finish_csum(frame, len, off);
+		frame = finish_csum(t, frame, len, off);
 	if (stt_tap_write(t->taps[port], frame, len, off) < 0)
 		t->tap_write_errors++;
 }
@@ -193,6 +200,7 @@ static int setup(struct tun *t, char *err, size_t errlen)
 		.rx = true,
 		.tso = o->tso,
 		.batch = RX_BATCH,
+		.ignore_outgoing = true,
 	};
 	t->u = stt_underlay_open(&uc, err, errlen);
 	if (!t->u)
@@ -208,7 +216,11 @@ static int setup(struct tun *t, char *err, size_t errlen)
 		.accept_partial_csum = stt_underlay_backend(t->u) == STT_IO_PCAP,
 	};
 	memcpy(ec.local_mac, mac, 6);
-	struct stt_endpoint_ops ops = { .tx = ep_tx, .tx_gso = ep_tx_gso, .deliver = ep_deliver };
+	struct stt_endpoint_ops ops = {
+		.tx = ep_tx,
+		.tx_gso_parts = ep_tx_gso_parts,
+		.deliver = ep_deliver,
+	};
 	t->ep = stt_endpoint_new(&ec, &ops, t);
 	if (!t->ep) {
 		snprintf(err, errlen, "cannot create the endpoint (out of memory)");

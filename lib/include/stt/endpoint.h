@@ -48,10 +48,21 @@ struct stt_endpoint_ops {
 		      const struct stt_offload *off);
 	/* A decapsulated inner Ethernet frame for local port. off tells the
 	 * local kernel what the sender's STT header said (partial checksum
-	 * and MSS -> GSO super-frame; verified -> DATA_VALID). The frame
-	 * buffer is writable and valid only during the call. */
-	void (*deliver)(void *ctx, unsigned port, uint8_t *frame, size_t len,
+	 * and MSS -> GSO super-frame; verified -> DATA_VALID). The frame is
+	 * valid only during the call and read-only: it is usually the
+	 * reassembler's own buffer, handed over without a copy, and the
+	 * reassembler still samples it afterwards to recognise late
+	 * duplicates. */
+	void (*deliver)(void *ctx, unsigned port, const uint8_t *frame, size_t len,
 			const struct stt_offload *off);
+	/* Optional, preferred over tx_gso: the same super-packet as its
+	 * outer headers and its payload, which points into the endpoint's
+	 * frame, so that a gather write (writev/sendmsg) sends it without
+	 * first copying 64 KB into one buffer. Both valid only during the
+	 * call. */
+	int (*tx_gso_parts)(void *ctx, unsigned peer, const uint8_t *hdr, size_t hdr_len,
+			    const uint8_t *payload, size_t payload_len,
+			    const struct stt_offload *off);
 };
 
 struct stt_endpoint_config {

@@ -66,6 +66,10 @@ struct stt_underlay_config {
 	bool rx;	    /* open the receive side */
 	bool tso;	    /* want stt_underlay_send_gso (PACKET_VNET_HDR) */
 	unsigned batch;	    /* receive batch size; 0 = 16 */
+	/* Do not receive what this host sends (PACKET_IGNORE_OUTGOING where
+	 * available): a tunnel never wants its own segments back, and
+	 * without it each one is also run through the receive filter. */
+	bool ignore_outgoing;
 };
 
 /* Status of the checksum of a received packet, as the kernel reports it. */
@@ -109,6 +113,11 @@ int stt_underlay_send_batch(struct stt_underlay *u, const uint8_t *const *frames
  * !stt_underlay_can_gso(). */
 int stt_underlay_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t len,
 			  const struct stt_offload *off);
+/* The same super-packet given as its outer headers and its payload, which
+ * the kernel gathers from where they are (no 64 KB copy to join them). */
+int stt_underlay_send_gso_parts(struct stt_underlay *u, const uint8_t *hdr, size_t hdr_len,
+				const uint8_t *payload, size_t payload_len,
+				const struct stt_offload *off);
 /* Receive up to max packets without blocking. Returns the number (0 when
  * none is waiting), or -1 on error. Data stays valid until the next call. */
 int stt_underlay_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max);

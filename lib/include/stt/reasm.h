@@ -16,8 +16,11 @@
  *  - zero-length segment, or offset + length > frame length: dropped.
  *  - frame length < 18 (cannot hold the STT header): dropped.
  *  - timeout measured from the frame's first segment.
- *  - over the memory cap: the oldest frames of the source holding the most
- *    memory are evicted first, so one flooding source cannot starve others.
+ *  - over the memory cap: entries that have gone longest without a new
+ *    byte are evicted, first delivered-frame remnants, then frames of any
+ *    source holding more than 1/8 of the cap, then the oldest overall, so
+ *    one flooding source cannot starve others and a legitimate frame in
+ *    progress outlives a spoofed flood (docs/reassembly.md).
  */
 #ifndef STT_REASM_H
 #define STT_REASM_H
