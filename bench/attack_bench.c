@@ -20,28 +20,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "stt/reasm.h"
 
 #define MSS 1448
 #define LEGIT_LEN 9000
 
+/* the clock and generator are bench_util.h's, shared with the other bench */
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return bench_now_ns();
 }
 
 static uint64_t rng_state = 0x61747461636bull; /* "attack" */
 
 static uint64_t rng(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return bench_splitmix64(&rng_state);
 }
 
 struct counts {

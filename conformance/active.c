@@ -2,7 +2,6 @@
  * per-case captures, and the order in which cases run. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -76,6 +75,8 @@ static void on_frame(void *ctx, const struct stt_reasm_frame *f, const struct st
 	(void)f;
 	(void)h;
 	a->frames_from_target++;
+	if (cf_flow_answer(a, in))
+		return;
 	if (in->is_ipv4 && in->l4_proto == 1 && (in->icmp_type == 0 || in->icmp_type == 8) &&
 	    in->icmp_id == a->icmp_id) {
 		a->answered[in->icmp_seq] = 1;
@@ -464,6 +465,7 @@ int cf_active_run(struct cf_report *r, const struct cf_active_opts *o)
 	}
 	a->r = r;
 	a->o = o;
+	uint64_t started = cf_now_ns();
 	a->icmp_id = (uint16_t)(getpid() ^ 0x5354);
 	a->ack = (uint32_t)(wall_ns() & 0xffffff00u);
 	a->next_seq = 1;
@@ -559,11 +561,11 @@ int cf_active_run(struct cf_report *r, const struct cf_active_opts *o)
 	size_t ncases = 0, k = 0;
 	for (size_t i = 0; i < cf_case_count(); i++) {
 		const struct cf_case *c = cf_case_at(i);
-		ncases += c->run && (!o->glob || fnmatch(o->glob, c->name, 0) == 0);
+		ncases += c->run && cf_case_matches(o->glob, c->name);
 	}
 	for (size_t i = 0; i < cf_case_count(); i++) {
 		const struct cf_case *c = cf_case_at(i);
-		if (!c->run || (o->glob && fnmatch(o->glob, c->name, 0) != 0))
+		if (!c->run || !cf_case_matches(o->glob, c->name))
 			continue;
 		k++;
 		a->cur_case = c->name;
@@ -588,6 +590,8 @@ int cf_active_run(struct cf_report *r, const struct cf_active_opts *o)
 		cf_report_stat_num(r, "rx.arp_replies_sent", (double)a->arp_replies_sent);
 	if (a->send_errors)
 		cf_report_note(r, "%llu segments could not be sent", (unsigned long long)a->send_errors);
+	r->duration_s = (double)(cf_now_ns() - started) / 1e9;
+	cf_progress("finished in %.1f s", r->duration_s);
 	rc = 0;
 out:
 	close_keep(a);

@@ -32,6 +32,9 @@ int cf_active_run(struct cf_report *r, const struct cf_active_opts *o);
 
 struct cf_active;
 
+/* Active part of a TX case (case_tx_entropy.c). */
+void cf_tx_flow_entropy(struct cf_active *a, const struct cf_case *c);
+
 /* RX cases (case_rx_*.c). */
 void cf_rx_single(struct cf_active *a, const struct cf_case *c);
 void cf_rx_multi(struct cf_active *a, const struct cf_case *c);

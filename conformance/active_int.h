@@ -6,6 +6,7 @@
 
 #include "active.h"
 #include "stt/capture.h"
+#include "stt/inner.h"
 #include "stt/segment.h"
 #include "stt/wire.h"
 
@@ -18,6 +19,8 @@ struct cf_probe {
 	uint8_t frame[STT_MAX_FRAME_LEN];
 	size_t len;
 };
+
+#define CF_ENTROPY_FLOWS 100 /* inner flows tx.flow-entropy draws answers on */
 
 struct cf_active {
 	struct cf_report *r;
@@ -37,6 +40,11 @@ struct cf_active {
 	bool baseline, replay_failed, case_failed;
 	const char *cur_case;
 	struct cf_probe scratch;
+	/* tx.flow-entropy: our inner TCP source ports flow_base + i, and
+	 * which of those flows came back */
+	uint16_t flow_base;
+	uint8_t flow_answered[CF_ENTROPY_FLOWS];
+	unsigned flows_answered;
 };
 
 uint64_t cf_now_ns(void);
@@ -52,6 +60,8 @@ int cf_send_seg(struct cf_active *a, const struct stt_outer_tmpl *t, const uint8
 		uint16_t flen_field, uint16_t off, size_t len, bool last, unsigned idx);
 int cf_send_probe(struct cf_active *a, const struct cf_probe *p, size_t mss);
 bool cf_ping(struct cf_active *a, size_t payload, size_t mss);
+/* A frame of the target on one of tx.flow-entropy's flows: count it. */
+bool cf_flow_answer(struct cf_active *a, const struct stt_inner *in);
 
 void cf_pass(struct cf_active *a, const char *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

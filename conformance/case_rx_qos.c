@@ -29,6 +29,46 @@ static void send_tos(struct cf_active *a, struct cf_probe *p, uint8_t first_tos,
 	}
 }
 
+/* The model the answer shows, against the one the target claims
+ * (--expect-dscp): the claimed model's requirements fail when the other
+ * one shows, and the other one's are not for this target. */
+static void judge_dscp(struct cf_active *a, unsigned got)
+{
+	enum cf_dscp_model want = a->r->expect_dscp;
+	enum cf_dscp_model seen = got == 0 ? CF_DSCP_PIPE : CF_DSCP_UNIFORM;
+	cf_report_stat(a->r, "rx.dscp_model", "%s", cf_dscp_model_name(seen));
+	if (want == CF_DSCP_UNIFORM && seen == CF_DSCP_PIPE) {
+		cf_fail(a, "STT-3.3.1-DSCP-UNIFORM-DECAP",
+			"expected the uniform model (--expect-dscp uniform): inner DSCP 46 from the outer, got %u (pipe model)",
+			got);
+		cf_fail(a, "STT-3.3.1-DSCP-FIRST-SEG",
+			"expected DSCP 46 of the first segment (--expect-dscp uniform), got %u", got);
+		cf_skip(a, "STT-3.3.1-DSCP-PIPE-DECAP", "the target claims the uniform model (--expect-dscp)");
+		return;
+	}
+	if (want == CF_DSCP_PIPE && seen == CF_DSCP_UNIFORM) {
+		cf_fail(a, "STT-3.3.1-DSCP-PIPE-DECAP",
+			"expected the pipe model (--expect-dscp pipe): inner DSCP 0 kept, got %u (uniform model)",
+			got);
+		cf_skip(a, "STT-3.3.1-DSCP-UNIFORM-DECAP", "the target claims the pipe model (--expect-dscp)");
+		cf_skip(a, "STT-3.3.1-DSCP-FIRST-SEG", "the target claims the pipe model (--expect-dscp)");
+		return;
+	}
+	if (seen == CF_DSCP_PIPE) {
+		cf_pass(a, "STT-3.3.1-DSCP-PIPE-DECAP", "pipe model: inner DSCP left at 0");
+		cf_skip(a, "STT-3.3.1-DSCP-UNIFORM-DECAP", "the target uses the pipe model");
+		cf_skip(a, "STT-3.3.1-DSCP-FIRST-SEG", "the target uses the pipe model");
+		return;
+	}
+	cf_pass(a, "STT-3.3.1-DSCP-UNIFORM-DECAP", "uniform model: inner DSCP set from the outer");
+	cf_skip(a, "STT-3.3.1-DSCP-PIPE-DECAP", "the target uses the uniform model");
+	if (got == 46)
+		cf_pass(a, "STT-3.3.1-DSCP-FIRST-SEG", NULL);
+	else
+		cf_fail(a, "STT-3.3.1-DSCP-FIRST-SEG",
+			"expected DSCP 46 of the first segment, got 10 of a later one");
+}
+
 void cf_rx_dscp(struct cf_active *a, const struct cf_case *c)
 {
 	(void)c;
@@ -46,26 +86,22 @@ void cf_rx_dscp(struct cf_active *a, const struct cf_case *c)
 	unsigned got = stt_tos_dscp(a->answer_tos[p->seq]);
 	cf_skip(a, "STT-3.3.1-DSCP-MODELS",
 		"one run sees the model the target is configured with: run again with the other");
-	if (got == 0) {
-		cf_report_stat(a->r, "rx.dscp_model", "pipe");
-		cf_pass(a, "STT-3.3.1-DSCP-PIPE-DECAP", "pipe model: inner DSCP left at 0");
-		cf_skip(a, "STT-3.3.1-DSCP-UNIFORM-DECAP", "the target uses the pipe model");
-		cf_skip(a, "STT-3.3.1-DSCP-FIRST-SEG", "the target uses the pipe model");
-	} else if (got == 46 || got == 10) {
-		cf_report_stat(a->r, "rx.dscp_model", "uniform");
-		cf_pass(a, "STT-3.3.1-DSCP-UNIFORM-DECAP", "uniform model: inner DSCP set from the outer");
-		cf_skip(a, "STT-3.3.1-DSCP-PIPE-DECAP", "the target uses the uniform model");
-		if (got == 46)
-			cf_pass(a, "STT-3.3.1-DSCP-FIRST-SEG", NULL);
-		else
-			cf_fail(a, "STT-3.3.1-DSCP-FIRST-SEG",
-				"expected DSCP 46 of the first segment, got 10 of a later one");
+	if (got == 0 || got == 46 || got == 10) {
+		judge_dscp(a, got);
 	} else {
 		cf_fail(a, "STT-3.3.1-DSCP-UNIFORM-DECAP",
 			"expected inner DSCP 0 (pipe) or 46 (uniform), got %u", got);
 		cf_fail(a, "STT-3.3.1-DSCP-PIPE-DECAP",
 			"expected inner DSCP 0 (pipe) or 46 (uniform), got %u", got);
 	}
+	/* An answer whose inner DSCP is 26 under either model (outer and
+	 * inner agree): how the target encapsulates it shows its transmit
+	 * model to tx.qos, even when its decapsulation kept every inner
+	 * DSCP at 0. */
+	if (cf_probe_build(a, p, stt_tos_make(26, 0), 56) != 0)
+		return;
+	send_tos(a, p, stt_tos_make(26, 0), stt_tos_make(26, 0));
+	cf_wait(a, p->seq, a->o->wait_ms);
 }
 
 void cf_rx_ecn(struct cf_active *a, const struct cf_case *c)

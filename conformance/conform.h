@@ -89,6 +89,14 @@ struct cf_stat {
 #define CF_MAX_STATS 48
 #define CF_MAX_NOTES 32
 
+/* What the target claims (--expect-dscp, --expect-ecn). Unset: the model
+ * and mode are detected and reported, and either one passes. Set: the
+ * other one is a violation of the claimed model's requirements. */
+enum cf_dscp_model { CF_DSCP_ANY = 0, CF_DSCP_UNIFORM, CF_DSCP_PIPE };
+enum cf_ecn_mode { CF_ECN_ANY = 0, CF_ECN_NORMAL, CF_ECN_COMPAT };
+const char *cf_dscp_model_name(enum cf_dscp_model m);
+const char *cf_ecn_mode_name(enum cf_ecn_mode m);
+
 struct cf_report {
 	enum cf_profile profile;
 	const char *mode;  /* "passive" or "active" */
@@ -100,7 +108,14 @@ struct cf_report {
 	char *notes[CF_MAX_NOTES];
 	size_t n_notes;
 	unsigned counts[4]; /* per cf_verdict, after finish */
+	enum cf_dscp_model expect_dscp;
+	enum cf_ecn_mode expect_ecn;
+	double duration_s; /* active mode: how long the run took (0: not measured) */
 };
+
+/* True if name matches glob, a comma-separated list of fnmatch(3)
+ * patterns ("rx.dscp,tx.*"); a NULL glob matches every name. */
+bool cf_case_matches(const char *glob, const char *name);
 
 /* Selection: glob over case names (NULL selects all), and a mode mask. */
 void cf_report_init(struct cf_report *r, enum cf_profile profile, const char *mode,
@@ -171,6 +186,9 @@ void cf_txan_set_hook(struct cf_txan *t, cf_frame_hook fn, void *ctx);
 /* Active mode: also take segments sent from the STT port to another one. */
 void cf_txan_accept_reversed(struct cf_txan *t);
 
+/* Source-port entropy: judged over this many inner flows or more (each
+ * of the 16 chi-square buckets then expects 5). */
+#define CF_ENTROPY_MIN_FLOWS 80
 /* Source-port entropy over inner flows (exposed for tests). */
 double cf_chi_square16(const uint64_t bucket[16], uint64_t n);
 unsigned cf_sport_bucket(uint16_t sport);

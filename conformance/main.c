@@ -46,7 +46,11 @@ static void usage(void)
 	       "\n"
 	       "Common:\n"
 	       "  -p, --port N           STT destination port (default 7471)\n"
-	       "  -c, --case GLOB        run only cases matching GLOB (e.g. 'rx.*', 'tx.qos')\n"
+	       "  -c, --case GLOB        run only cases matching GLOB (e.g. 'rx.*', 'tx.qos');\n"
+	       "                         a comma-separated list runs the cases of each\n"
+	       "      --expect-dscp M    the DSCP model the target claims: uniform or pipe\n"
+	       "                         (default: detect and report it, either passes)\n"
+	       "      --expect-ecn M     the ECN encapsulation mode it claims: normal or compat\n"
 	       "      --profile P        default | strict (SHOULD violations FAIL) |\n"
 	       "                         ovs (OVS's known deviations are WARN)\n"
 	       "      --tap              TAP version 13 on stdout instead of the table\n"
@@ -78,6 +82,8 @@ enum {
 	OPT_JUNIT,
 	OPT_KEEP,
 	OPT_NO_COLOR,
+	OPT_EXPECT_DSCP,
+	OPT_EXPECT_ECN,
 };
 
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -132,6 +138,8 @@ int main(int argc, char **argv)
 		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "keep-pcaps", required_argument, NULL, OPT_KEEP },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "expect-dscp", required_argument, NULL, OPT_EXPECT_DSCP },
+		{ "expect-ecn", required_argument, NULL, OPT_EXPECT_ECN },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -143,6 +151,8 @@ int main(int argc, char **argv)
 	bool list_json = false, list_md = false, tap = false, color = true;
 	const char *pcap = NULL, *junit = NULL, *json = NULL, *glob = NULL;
 	enum cf_profile profile = CF_PROFILE_DEFAULT;
+	enum cf_dscp_model expect_dscp = CF_DSCP_ANY;
+	enum cf_ecn_mode expect_ecn = CF_ECN_ANY;
 	struct cf_active_opts ao = { .port = STT_DEFAULT_PORT, .wait_ms = 1000,
 				     .inner_mac = { 0x02, 0x53, 0x54, 0x43, 0x46, 0x01 } };
 	bool have_target = false, have_inner = false;
@@ -209,6 +219,24 @@ int main(int argc, char **argv)
 				stt_cli_usage_error("--profile: expected default, strict or ovs, got '%s'",
 						    optarg);
 			break;
+		case OPT_EXPECT_DSCP:
+			if (!strcmp(optarg, "uniform"))
+				expect_dscp = CF_DSCP_UNIFORM;
+			else if (!strcmp(optarg, "pipe"))
+				expect_dscp = CF_DSCP_PIPE;
+			else
+				stt_cli_usage_error("--expect-dscp: expected uniform or pipe, got '%s'",
+						    optarg);
+			break;
+		case OPT_EXPECT_ECN:
+			if (!strcmp(optarg, "normal"))
+				expect_ecn = CF_ECN_NORMAL;
+			else if (!strcmp(optarg, "compat"))
+				expect_ecn = CF_ECN_COMPAT;
+			else
+				stt_cli_usage_error("--expect-ecn: expected normal or compat, got '%s'",
+						    optarg);
+			break;
 		case OPT_TAP:
 			tap = true;
 			break;
@@ -273,6 +301,8 @@ int main(int argc, char **argv)
 	struct cf_report rep;
 	cf_report_init(&rep, profile, pcap ? "passive" : "active",
 		       pcap ? pcap : argv[optind - 1]);
+	rep.expect_dscp = expect_dscp;
+	rep.expect_ecn = expect_ecn;
 	unsigned mask = pcap ? CF_MODE_TX : CF_MODE_TX | CF_MODE_RX;
 	if (cf_report_select(&rep, glob, mask) == 0)
 		stt_cli_usage_error("--case '%s' matches no %s case (see --list)", glob,

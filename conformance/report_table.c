@@ -47,7 +47,10 @@ void cf_write_table(FILE *f, const struct cf_report *r, bool color)
 		for (size_t i = 0; i < r->n_notes; i++)
 			fprintf(f, "  %s\n", r->notes[i]);
 	}
-	fprintf(f, "\n%u PASS, %u FAIL, %u WARN, %u SKIP (profile %s, %s %s)\n",
+	fprintf(f, "\n%u PASS, %u FAIL, %u WARN, %u SKIP (profile %s, %s %s",
 		r->counts[CF_PASS], r->counts[CF_FAIL], r->counts[CF_WARN], r->counts[CF_SKIP],
 		cf_profile_name(r->profile), r->mode, r->input ? r->input : "-");
+	if (r->duration_s > 0)
+		fprintf(f, ", finished in %.1f s", r->duration_s);
+	fprintf(f, ")\n");
 }

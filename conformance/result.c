@@ -73,6 +73,35 @@ void cf_report_free(struct cf_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+bool cf_case_matches(const char *glob, const char *name)
+{
+	if (!glob)
+		return true;
+	char pat[256];
+	for (const char *p = glob;;) {
+		size_t n = strcspn(p, ",");
+		if (n < sizeof(pat)) {
+			memcpy(pat, p, n);
+			pat[n] = '\0';
+			if (n && fnmatch(pat, name, 0) == 0)
+				return true;
+		}
+		if (!p[n])
+			return false;
+		p += n + 1;
+	}
+}
+
+const char *cf_dscp_model_name(enum cf_dscp_model m)
+{
+	return m == CF_DSCP_UNIFORM ? "uniform" : m == CF_DSCP_PIPE ? "pipe" : "any";
+}
+
+const char *cf_ecn_mode_name(enum cf_ecn_mode m)
+{
+	return m == CF_ECN_NORMAL ? "normal" : m == CF_ECN_COMPAT ? "compat" : "any";
+}
+
 size_t cf_report_select(struct cf_report *r, const char *glob, unsigned mode_mask)
 {
 	size_t matched = 0;
@@ -80,7 +109,7 @@ size_t cf_report_select(struct cf_report *r, const char *glob, unsigned mode_mas
 		const struct cf_case *c = cf_case_at(i);
 		if (!(c->mode & mode_mask))
 			continue;
-		if (glob && fnmatch(glob, c->name, 0) != 0)
+		if (!cf_case_matches(glob, c->name))
 			continue;
 		matched++;
 		for (size_t j = 0; j < r->n; j++)

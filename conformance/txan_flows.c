@@ -92,6 +92,39 @@ static int cmp_u16(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* STT-3.2-SPORT-ENTROPY: the verdict is stricter than the statistic
+ * (p = 0.001, 37.70 for 15 d.f.) so that a good hash WARNs once in a
+ * thousand runs at most. Distinct ports: n hashed flows over a 16384-port
+ * range collide little (about n * n / 32768 for small n), and even at
+ * 49152 flows fill over 90% of the range, so fewer than half of
+ * min(n, 16384) means the port does not depend on the flow. */
+static void judge_entropy(struct cf_report *r, size_t n, size_t distinct, double chi)
+{
+	if (n < CF_ENTROPY_MIN_FLOWS) {
+		cf_report_skip_reason(r, "STT-3.2-SPORT-ENTROPY",
+				      "too few inner flows (%zu; %d needed: active mode draws them with tx.flow-entropy)",
+				      n, CF_ENTROPY_MIN_FLOWS);
+		return;
+	}
+	size_t range = n < 16384 ? n : 16384;
+	if (distinct * 2 < range)
+		cf_report_violation(r, "STT-3.2-SPORT-ENTROPY", "tx.flow-entropy", false,
+				    "expected source ports spread over the inner flows, got %zu distinct "
+				    "port%s for %zu flows",
+				    distinct, distinct == 1 ? "" : "s", n);
+	else if (chi > 37.70)
+		cf_report_violation(r, "STT-3.2-SPORT-ENTROPY", "tx.flow-entropy", false,
+				    "expected source ports uniform over 16 buckets, got chi-square %.1f "
+				    "for %zu flows (15 d.f., p=0.001 at 37.70)",
+				    chi, n);
+	else
+		cf_report_exercise(r, "STT-3.2-SPORT-ENTROPY", 1);
+	const struct cf_result *x = cf_report_get(r, "STT-3.2-SPORT-ENTROPY");
+	if (x && !x->violations)
+		cf_report_note_pass(r, "STT-3.2-SPORT-ENTROPY",
+				    "%zu distinct ports for %zu flows, chi-square %.1f", distinct, n, chi);
+}
+
 void cf_sport_stats(struct cf_txan *t)
 {
 	struct cf_report *r = t->r;
@@ -118,12 +151,16 @@ void cf_sport_stats(struct cf_txan *t)
 		cf_report_stat_num(r, "tx.sport_chi2_16", (double)(long long)(chi * 100 + 0.5) / 100);
 		/* 15 degrees of freedom: 30.58 is the p = 0.01 point. The test
 		 * means something only when each bucket expects 5 or more. */
-		if (n >= 80)
+		if (n >= CF_ENTROPY_MIN_FLOWS)
 			cf_report_stat(r, "tx.sport_spread", "%s (chi-square %.1f, 15 d.f., p=0.01 at 30.58)",
 				       chi > 30.58 ? "not uniform" : "consistent with uniform", chi);
 		else
 			cf_report_stat(r, "tx.sport_spread",
-				       "too few flows for a verdict (%zu; 80 needed)", n);
+				       "too few flows for a verdict (%zu; %d needed)", n,
+				       CF_ENTROPY_MIN_FLOWS);
+		judge_entropy(r, n, distinct, chi);
+	} else {
+		cf_report_skip_reason(r, "STT-3.2-SPORT-ENTROPY", "no inner flow seen");
 	}
 	if (t->flows_full)
 		cf_report_note(r, "more than %d inner flows: source-port statistics cover the first ones",

@@ -83,11 +83,22 @@ void cf_qos_finish(struct cf_txan *t)
 			ambiguous++;
 		} else if (!s->dscp_differ) {
 			uniform++;
+			if (r->expect_dscp == CF_DSCP_PIPE)
+				cf_report_violation(r, "STT-3.3.1-DSCP-PIPE-ENCAP", "tx.qos", false,
+						    "expected the pipe model (--expect-dscp pipe): one outer DSCP, "
+						    "got the outer DSCP following the inner (uniform model, %s > %s)",
+						    a, b);
 			cf_report_note_pass(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP",
 					    "uniform model: outer DSCP follows the inner (%s > %s)", a,
 					    b);
 		} else if (one_outer) {
 			pipe++;
+			if (r->expect_dscp == CF_DSCP_UNIFORM)
+				cf_report_violation(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP", "tx.qos", false,
+						    "expected the uniform model (--expect-dscp uniform): outer DSCP = inner, "
+						    "got outer %u for inner %u (packet %u; pipe model)",
+						    s->dscp_first_differ_out, s->dscp_first_differ_in,
+						    s->dscp_first_differ_pkt);
 			cf_report_note_pass(r, "STT-3.3.1-DSCP-PIPE-ENCAP",
 					    "pipe model: outer DSCP %d whatever the inner (%s > %s)",
 					    __builtin_ctzll(s->outer_dscps), a, b);
@@ -124,8 +135,20 @@ void cf_qos_finish(struct cf_txan *t)
 			cf_report_violation(r, "STT-3.3.1-ECN-RFC6040", "tx.qos", true, "%s", msg);
 		}
 	}
-	cf_report_exercise(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP", uniform);
-	cf_report_exercise(r, "STT-3.3.1-DSCP-PIPE-ENCAP", pipe);
+	/* A claimed model: the other model's requirement is not this
+	 * target's, and what was sent under it counts against the claim. */
+	if (r->expect_dscp == CF_DSCP_UNIFORM) {
+		cf_report_exercise(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP", uniform + pipe);
+		cf_report_skip_reason(r, "STT-3.3.1-DSCP-PIPE-ENCAP",
+				      "the target claims the uniform model (--expect-dscp)");
+	} else if (r->expect_dscp == CF_DSCP_PIPE) {
+		cf_report_exercise(r, "STT-3.3.1-DSCP-PIPE-ENCAP", uniform + pipe);
+		cf_report_skip_reason(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP",
+				      "the target claims the pipe model (--expect-dscp)");
+	} else {
+		cf_report_exercise(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP", uniform);
+		cf_report_exercise(r, "STT-3.3.1-DSCP-PIPE-ENCAP", pipe);
+	}
 	if (ambiguous && !uniform && !pipe) {
 		cf_report_skip_reason(r, "STT-3.3.1-DSCP-UNIFORM-ENCAP",
 				      "inner DSCP never varied: cannot tell uniform from pipe");
@@ -142,8 +165,28 @@ void cf_qos_finish(struct cf_txan *t)
 	}
 	/* ECN: only ECN-capable inner packets tell the modes apart. */
 	cf_report_exercise(r, "STT-3.3.1-ECN-RFC6040", ip);
-	cf_report_exercise(r, "STT-3.3.1-ECN-ENCAP-NORMAL", normal);
-	cf_report_exercise(r, "STT-3.3.1-ECN-ENCAP-COMPAT", compat);
+	if (r->expect_ecn == CF_ECN_NORMAL) {
+		cf_report_exercise(r, "STT-3.3.1-ECN-ENCAP-NORMAL", normal + compat);
+		if (compat)
+			cf_report_violation(r, "STT-3.3.1-ECN-ENCAP-NORMAL", "tx.qos", false,
+					    "expected normal mode (--expect-ecn normal): outer ECN = inner, "
+					    "got Not-ECT for %llu ECN-capable frames (compatibility mode)",
+					    (unsigned long long)compat);
+		cf_report_skip_reason(r, "STT-3.3.1-ECN-ENCAP-COMPAT",
+				      "the target claims normal mode (--expect-ecn)");
+	} else if (r->expect_ecn == CF_ECN_COMPAT) {
+		cf_report_exercise(r, "STT-3.3.1-ECN-ENCAP-COMPAT", normal + compat);
+		if (normal)
+			cf_report_violation(r, "STT-3.3.1-ECN-ENCAP-COMPAT", "tx.qos", false,
+					    "expected compatibility mode (--expect-ecn compat): outer Not-ECT, "
+					    "got the inner ECN copied for %llu ECN-capable frames (normal mode)",
+					    (unsigned long long)normal);
+		cf_report_skip_reason(r, "STT-3.3.1-ECN-ENCAP-NORMAL",
+				      "the target claims compatibility mode (--expect-ecn)");
+	} else {
+		cf_report_exercise(r, "STT-3.3.1-ECN-ENCAP-NORMAL", normal);
+		cf_report_exercise(r, "STT-3.3.1-ECN-ENCAP-COMPAT", compat);
+	}
 	if (normal && !compat)
 		cf_report_note_pass(r, "STT-3.3.1-ECN-ENCAP-NORMAL", "normal mode detected (%llu ECN-capable frames)",
 				    (unsigned long long)normal);

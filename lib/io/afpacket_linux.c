@@ -30,7 +30,8 @@
 struct afp {
 	int rx_fd, tx_fd;
 	int ifindex;
-	bool vnet;
+	bool vnet; /* PACKET_VNET_HDR on tx_fd: checksum offload */
+	bool gso;  /* ... and super-packets wanted (cfg->tso) */
 	unsigned batch;
 	uint8_t *bufs; /* batch * STT_IO_RX_BUF */
 	struct mmsghdr *msgs;
@@ -51,6 +52,11 @@ static int afp_fd(const struct stt_underlay *u)
 }
 
 static bool afp_can_gso(const struct stt_underlay *u)
+{
+	return afp_of(u)->gso;
+}
+
+static bool afp_can_csum(const struct stt_underlay *u)
 {
 	return afp_of(u)->vnet;
 }
@@ -123,6 +129,38 @@ static int afp_send_gso(struct stt_underlay *u, const uint8_t *hdr, size_t hdr_l
 	m.msg_iov = iov;
 	m.msg_iovlen = payload_len ? 3 : 2;
 	return sendmsg(a->tx_fd, &m, 0) < 0 ? -1 : 0;
+}
+
+static int afp_send_csum_batch(struct stt_underlay *u, const struct stt_tx_parts *pkts,
+			       unsigned n, const struct stt_offload *off)
+{
+	struct afp *a = afp_of(u);
+	struct virtio_net_hdr vh = {
+		.flags = off->flags,
+		.csum_start = off->csum_start,
+		.csum_offset = off->csum_offset,
+	};
+	struct mmsghdr mm[AFP_MAX_BATCH];
+	struct iovec iov[AFP_MAX_BATCH][3];
+	unsigned done = 0;
+
+	while (done < n) {
+		unsigned k = n - done < AFP_MAX_BATCH ? n - done : AFP_MAX_BATCH;
+		memset(mm, 0, sizeof(mm[0]) * k);
+		for (unsigned i = 0; i < k; i++) {
+			const struct stt_tx_parts *p = &pkts[done + i];
+			iov[i][0] = (struct iovec){ &vh, sizeof(vh) };
+			iov[i][1] = (struct iovec){ (void *)p->hdr, p->hdr_len };
+			iov[i][2] = (struct iovec){ (void *)p->payload, p->payload_len };
+			mm[i].msg_hdr.msg_iov = iov[i];
+			mm[i].msg_hdr.msg_iovlen = p->payload_len ? 3 : 2;
+		}
+		int rc = sendmmsg(a->tx_fd, mm, k, 0);
+		if (rc <= 0)
+			return done ? (int)done : -1;
+		done += (unsigned)rc;
+	}
+	return (int)done;
 }
 
 static uint64_t mono_ns(void)
@@ -219,6 +257,8 @@ static void afp_close(struct stt_underlay *u)
 static const struct stt_underlay_backend_ops afp_ops = {
 	.fd = afp_fd,
 	.can_gso = afp_can_gso,
+	.can_csum = afp_can_csum,
+	.send_csum_batch = afp_send_csum_batch,
 	.send = afp_send,
 	.send_batch = afp_send_batch,
 	.send_gso = afp_send_gso,
@@ -318,9 +358,10 @@ static int open_tx(struct afp *a, const struct stt_underlay_config *cfg, char *e
 			   errno == EPERM ? " (needs CAP_NET_RAW)" : "");
 		return -1;
 	}
-	if (cfg->tso) {
-		if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) == 0)
-			a->vnet = true;
+	/* Even without TSO: the header also carries checksum offload. */
+	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) == 0) {
+		a->vnet = true;
+		a->gso = cfg->tso;
 	}
 	if (setsockopt(a->tx_fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)) < 0)
 		setsockopt(a->tx_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));

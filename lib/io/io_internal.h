@@ -10,6 +10,7 @@
 struct stt_underlay_backend_ops {
 	int (*fd)(const struct stt_underlay *u);
 	bool (*can_gso)(const struct stt_underlay *u);
+	bool (*can_csum)(const struct stt_underlay *u); /* may be NULL: no */
 	int (*send)(struct stt_underlay *u, const uint8_t *frame, size_t len);
 	int (*send_batch)(struct stt_underlay *u, const uint8_t *const *frames, const size_t *lens,
 			  unsigned n);
@@ -17,6 +18,9 @@ struct stt_underlay_backend_ops {
 	 * be NULL/0): a gather write, so the payload is not copied first. */
 	int (*send_gso)(struct stt_underlay *u, const uint8_t *hdr, size_t hdr_len,
 			const uint8_t *payload, size_t payload_len, const struct stt_offload *off);
+	/* Optional (NULL: no checksum offload). */
+	int (*send_csum_batch)(struct stt_underlay *u, const struct stt_tx_parts *pkts, unsigned n,
+			       const struct stt_offload *off);
 	int (*recv)(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max);
 	void (*stats)(struct stt_underlay *u, struct stt_underlay_stats *s);
 	void (*close)(struct stt_underlay *u);

@@ -182,6 +182,31 @@ int stt_underlay_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t l
 	return stt_underlay_send_gso_parts(u, frame, len, NULL, 0, off);
 }
 
+bool stt_underlay_can_csum(const struct stt_underlay *u)
+{
+	return u->ops->send_csum_batch && u->ops->can_csum && u->ops->can_csum(u);
+}
+
+int stt_underlay_send_csum_batch(struct stt_underlay *u, const struct stt_tx_parts *pkts,
+				 unsigned n, const struct stt_offload *off)
+{
+	if (!stt_underlay_can_csum(u)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	int rc = u->ops->send_csum_batch(u, pkts, n, off);
+	if (rc < 0) {
+		u->st.tx_errors += n;
+		return rc;
+	}
+	for (int i = 0; i < rc; i++) {
+		u->st.tx_packets++;
+		u->st.tx_bytes += pkts[i].hdr_len + pkts[i].payload_len;
+	}
+	u->st.tx_errors += n - (unsigned)rc;
+	return rc;
+}
+
 int stt_underlay_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max)
 {
 	int n = u->ops->recv(u, pkts, max);

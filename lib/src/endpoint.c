@@ -254,10 +254,11 @@ static void finish_inner_csum(uint8_t *f, size_t len, const struct stt_offload *
 }
 
 /* Outer headers (Ethernet, IP, TCP with the pseudo-header checksum) of a
- * super-packet carrying frame[off, off + len), without the payload: the
+ * segment or super-packet carrying frame[off, off + len), without the
+ * payload: the
  * segment writer is asked for an empty segment and the lengths it wrote
  * are then set to the real ones. Returns the header length or 0. */
-static size_t gso_hdr_write(const struct stt_outer_tmpl *t, size_t frame_len, size_t off,
+static size_t seg_hdr_write(const struct stt_outer_tmpl *t, size_t frame_len, size_t off,
 			    size_t len, bool is_last, unsigned index, uint8_t *out, size_t cap)
 {
 	size_t hdr = stt_segment_write(t, (uint16_t)frame_len, (uint16_t)off, NULL, 0, is_last,
@@ -290,7 +291,7 @@ static int send_super(struct stt_endpoint *ep, unsigned pi, const struct stt_out
 
 	if (ep->ops.tx_gso_parts) {
 		uint8_t hdr[OUTER_HDR_MAX];
-		size_t hl = gso_hdr_write(t, frame_len, o, n, last, index, hdr, sizeof(hdr));
+		size_t hl = seg_hdr_write(t, frame_len, o, n, last, index, hdr, sizeof(hdr));
 		if (!hl)
 			return -1;
 		return ep->ops.tx_gso_parts(ep->ctx, pi, hdr, hl, ep->cur + o, n, g);
@@ -300,6 +301,33 @@ static int send_super(struct stt_endpoint *ep, unsigned pi, const struct stt_out
 	if (!plen)
 		return -1;
 	return ep->ops.tx_gso(ep->ctx, pi, ep->out, plen, g);
+}
+
+/* Our own segment i of n: with checksum offload, headers and payload
+ * apart and the checksum left to the kernel; else built whole, checksum
+ * and all, in ep->out. */
+static int send_segment(struct stt_endpoint *ep, unsigned pi, const struct stt_outer_tmpl *t,
+			size_t frame_len, size_t mss, size_t i, size_t n)
+{
+	size_t o = i * mss, len = frame_len - o < mss ? frame_len - o : mss;
+
+	if (ep->ops.tx_csum_parts) {
+		uint8_t hdr[OUTER_HDR_MAX];
+		size_t hl = seg_hdr_write(t, frame_len, o, len, i + 1 == n, (unsigned)i, hdr,
+					  sizeof(hdr));
+		struct stt_offload off = {
+			.flags = STT_OFF_F_NEEDS_CSUM,
+			.csum_start = (uint16_t)(hl - STT_TCP_HDR_LEN),
+			.csum_offset = 16,
+		};
+		if (!hl)
+			return -1;
+		return ep->ops.tx_csum_parts(ep->ctx, pi, hdr, hl, ep->cur + o, len, &off);
+	}
+	size_t plen = stt_segment_build(t, ep->cur, frame_len, mss, i, ep->out, sizeof(ep->out));
+	if (!plen)
+		return -1;
+	return ep->ops.tx(ep->ctx, pi, ep->out, plen);
 }
 
 static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned pi,
@@ -350,10 +378,9 @@ static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned 
 	}
 
 	size_t n = stt_segment_count(frame_len, mss);
-	t->csum_mode = STT_CSUM_MODE_FULL;
+	t->csum_mode = ep->ops.tx_csum_parts ? STT_CSUM_MODE_PSEUDO : STT_CSUM_MODE_FULL;
 	for (size_t i = 0; i < n; i++) {
-		size_t plen = stt_segment_build(t, ep->cur, frame_len, mss, i, ep->out, sizeof(ep->out));
-		if (!plen || ep->ops.tx(ep->ctx, pi, ep->out, plen) < 0) {
+		if (send_segment(ep, pi, t, frame_len, mss, i, n) < 0) {
 			ep->st.tx_errors++;
 			c->st.tx_drops++;
 			return sent;
@@ -518,18 +545,9 @@ void stt_endpoint_input(struct stt_endpoint *ep, const uint8_t *pkt, size_t len,
 		ep->peers[pi].mac_known = true;
 	}
 
-	struct stt_seg_in s = {
-		.key = { .src = o.src, .dst = o.dst, .dport = o.tcp.dport, .ack = o.tcp.ack },
-		.frame_len = stt_seq_frame_len(o.tcp.seq),
-		.offset = stt_seq_offset(o.tcp.seq),
-		.data = o.payload,
-		.len = o.payload_len,
-		.ts_ns = now_ns,
-		.sport = o.tcp.sport,
-		.tcp_flags = o.tcp.flags,
-		.tos = o.tos,
-		.user = (uint16_t)pi,
-	};
+	struct stt_seg_in s;
+	stt_seg_in_from_outer(&s, &o, now_ns);
+	s.user = (uint16_t)pi;
 	stt_reasm_add(ep->reasm, &s);
 }
 

@@ -9,20 +9,17 @@
 /* First index in [pos, hi) whose bit equals want, or hi. */
 static unsigned next_with(const uint64_t *bits, unsigned pos, unsigned hi, int want)
 {
-	unsigned w = pos >> 6;
-	uint64_t x = want ? bits[w] : ~bits[w];
+	const uint64_t flip = want ? 0 : ~0ull; /* looking for zeros: invert */
+	unsigned w = pos >> 6, whi = (hi + 63) >> 6;
+	uint64_t x = (bits[w] ^ flip) & (~0ull << (pos & 63));
 
-	x &= ~0ull << (pos & 63);
-	for (;;) {
-		if (x) {
-			unsigned i = (w << 6) + (unsigned)__builtin_ctzll(x);
-			return i < hi ? i : hi;
-		}
-		w++;
-		if ((w << 6) >= hi)
+	while (!x) {
+		if (++w >= whi)
 			return hi;
-		x = want ? bits[w] : ~bits[w];
+		x = bits[w] ^ flip;
 	}
+	unsigned i = (w << 6) + (unsigned)__builtin_ctzll(x);
+	return i < hi ? i : hi;
 }
 
 static void set_range(uint64_t *bits, unsigned lo, unsigned hi)

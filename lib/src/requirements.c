@@ -48,6 +48,8 @@ static const struct stt_requirement requirements[] = {
 	  "The source port MUST be constant for all segments of one STT frame" },
 	{ "STT-3.2-SPORT-FLOW", "3.2", STT_LVL_SHOULD, TX,
 	  "The source port SHOULD be the same for all frames of one inner flow" },
+	{ "STT-3.2-SPORT-ENTROPY", "3.2", STT_LVL_SHOULD, TX,
+	  "The source port SHOULD spread different inner flows evenly over the port range (the draft: \"a random distribution of source port numbers\", e.g. a hash of the inner addresses and ports), for ECMP" },
 	{ "STT-3.2-SPORT-EPHEMERAL", "3.2", STT_LVL_RECOMMENDED, TX,
 	  "The source port is RECOMMENDED to be in the ephemeral range 49152-65535" },
 	{ "STT-3.2-ACK-CONST", "3.2", STT_LVL_MUST, TX,

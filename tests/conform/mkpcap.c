@@ -14,6 +14,7 @@
 #include "stt/capture.h"
 #include "stt/csum.h"
 #include "stt/cursor.h"
+#include "stt/inner_build.h"
 #include "stt/qos.h"
 #include "stt/segment.h"
 #include "stt/wire.h"
@@ -38,54 +39,41 @@ static void die(const char *msg)
 }
 
 /* Inner Ethernet + IPv4 + UDP (checksum 0: optional for UDP/IPv4) with
- * payload_len bytes, or an ARP request when arp. */
-static size_t inner_udp(uint8_t *b, unsigned flow, uint8_t tos, size_t payload_len)
+ * payload_len bytes, built with libstt's inner builders into b (cap
+ * bytes). */
+static size_t inner_udp(uint8_t *b, size_t cap, unsigned flow, uint8_t tos, size_t payload_len)
 {
 	static const uint8_t dst[6] = { 0x02, 0x10, 0, 0, 0, 0x02 };
 	uint8_t src[6] = { 0x02, 0x10, 0, 0, 0, (uint8_t)(0x10 + flow) };
-	size_t ip_len = 20 + 8 + payload_len;
-	memcpy(b, dst, 6);
-	memcpy(b + 6, src, 6);
-	stt_put_be16(b + 12, 0x0800);
-	uint8_t *ip = b + 14;
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	ip[1] = tos;
-	stt_put_be16(ip + 2, (uint16_t)ip_len);
-	ip[8] = 64;
-	ip[9] = 17;
+	struct stt_ip_fields ipf = { .proto = STT_IPPROTO_UDP, .tos = tos, .ttl = 64 };
 	const uint8_t s[4] = { 198, 51, 100, (uint8_t)(10 + flow) }, d[4] = { 198, 51, 100, 2 };
-	memcpy(ip + 12, s, 4);
-	memcpy(ip + 16, d, 4);
-	stt_put_be16(ip + 10, stt_csum_ipv4_hdr(ip, 20));
-	uint8_t *udp = ip + 20;
-	stt_put_be16(udp, (uint16_t)(40000 + flow));
-	stt_put_be16(udp + 2, 5201);
-	stt_put_be16(udp + 4, (uint16_t)(8 + payload_len));
-	stt_put_be16(udp + 6, 0);
+	size_t l4_len = STT_UDP_HDR_LEN + payload_len;
+	size_t hdrs = STT_ETH_HDR_LEN + STT_IPV4_HDR_LEN;
+
+	ipf.src.family = ipf.dst.family = 4;
+	memcpy(ipf.src.a, s, 4);
+	memcpy(ipf.dst.a, d, 4);
+	if (cap < hdrs || !stt_build_eth(b, cap, dst, src, STT_ETHERTYPE_IPV4) ||
+	    !stt_build_ip(b + STT_ETH_HDR_LEN, cap - STT_ETH_HDR_LEN, &ipf, l4_len) ||
+	    !stt_build_udp(b + hdrs, cap - hdrs, (uint16_t)(40000 + flow), 5201, l4_len) ||
+	    l4_len > cap - hdrs)
+		die("inner frame too large");
+	uint8_t *udp = b + hdrs;
 	for (size_t i = 0; i < payload_len; i++)
 		udp[8 + i] = (uint8_t)(i * 7 + flow);
-	return 14 + ip_len;
+	return hdrs + l4_len;
 }
 
-static size_t inner_arp(uint8_t *b)
+static size_t inner_arp(uint8_t *b, size_t cap)
 {
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t src[6] = { 0x02, 0x10, 0, 0, 0, 0x30 };
-	memset(b, 0xff, 6);
-	memcpy(b + 6, src, 6);
-	stt_put_be16(b + 12, 0x0806);
-	uint8_t *a = b + 14;
-	stt_put_be16(a, 1);
-	stt_put_be16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	stt_put_be16(a + 6, 1);
-	memcpy(a + 8, src, 6);
 	const uint8_t spa[4] = { 198, 51, 100, 30 }, tpa[4] = { 198, 51, 100, 2 };
-	memcpy(a + 14, spa, 4);
-	memset(a + 18, 0, 6);
-	memcpy(a + 24, tpa, 4);
-	return 14 + 28;
+	if (!stt_build_eth(b, cap, bcast, src, STT_ETHERTYPE_ARP) ||
+	    !stt_build_arp(b + STT_ETH_HDR_LEN, cap - STT_ETH_HDR_LEN, STT_ARP_REQUEST, src, spa,
+			   NULL, tpa))
+		die("inner frame too large");
+	return STT_ETH_HDR_LEN + STT_ARP_LEN;
 }
 
 static void put(struct gen *g, const uint8_t *pkt, size_t len)
@@ -226,7 +214,7 @@ int main(int argc, char **argv)
 				otos = stt_tos_make(dscp[flow], STT_ECN_ECT0);
 			if (round == 1 && flow == 1 && is(&g, "dscp-mixed"))
 				otos = stt_tos_make(20, stt_tos_ecn(itos));
-			size_t ilen = inner_udp(inner, flow, itos, 200 + flow * 10);
+			size_t ilen = inner_udp(inner, sizeof(inner), flow, itos, 200 + flow * 10);
 			struct stt_frame_hdr h = { .flags = STT_F_IPV4, .context_id = 42 };
 			uint16_t sport = stt_flow_sport(inner, ilen, 7);
 			frame(&g, h, inner, ilen, otos, sport, 100);
@@ -236,7 +224,7 @@ int main(int argc, char **argv)
 	 * (or, for one-sport, all share one port). */
 	if (is(&g, "many-flows") || is(&g, "one-sport")) {
 		for (unsigned flow = 3; flow < 243; flow++) {
-			size_t ilen = inner_udp(inner, flow, 0, 64);
+			size_t ilen = inner_udp(inner, sizeof(inner), flow, 0, 64);
 			stt_put_be16(inner + 14 + 20, (uint16_t)(30000 + flow * 13));
 			struct stt_frame_hdr h = { .flags = STT_F_IPV4, .context_id = 42 };
 			uint16_t sport = is(&g, "one-sport") ? 50000 : stt_flow_sport(inner, ilen, 7);
@@ -244,7 +232,7 @@ int main(int argc, char **argv)
 		}
 	}
 	/* A non-IP frame: ARP, IP-assist fields zero (or not). */
-	size_t alen = inner_arp(inner);
+	size_t alen = inner_arp(inner, sizeof(inner));
 	struct stt_frame_hdr ha = { .context_id = 42 };
 	if (is(&g, "nonip-flags"))
 		ha.flags = STT_F_IPV4, ha.l4_offset = 34;

@@ -39,7 +39,8 @@ ecn-ovs|default|STT-3.3.1-ECN-ENCAP-NORMAL|STT-3.3.1-ECN-RFC6040
 ecn-ovs|ovs||STT-3.3.1-ECN-ENCAP-NORMAL STT-3.3.1-ECN-RFC6040
 dscp-mixed|default||STT-3.3.1-DSCP-PIPE-ENCAP STT-3.3.1-DSCP-UNIFORM-ENCAP
 many-flows|default||
-one-sport|default||
+one-sport|default||STT-3.2-SPORT-ENTROPY
+one-sport|strict|STT-3.2-SPORT-ENTROPY|
 '
 
 sorted() { tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' '; }

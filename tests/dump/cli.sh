@@ -8,6 +8,7 @@ case_name=$1
 DUMP=$2
 MKCAP=$3
 W=$4
+HERE=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 2
 export TZ=UTC LC_ALL=C
 
@@ -420,6 +421,57 @@ live)
 	[ "$(frames)" = 2 ] || fail "live: expected 2 frames, got $(frames)"
 	expect_grep out "IP 127.0.0.1.[0-9]* > 127.0.0.1.7471: STT ctx 0x0, len 3032, 3 segs" "live frame line"
 	ok "-i lo: frames sent by stt-send are reassembled live"
+	;;
+json_more)
+	# What text shows (with -v) must not be lost in --json.
+	P=$HERE/../../pcaps
+	run -r "$P/bad-corrupt-ip.pcap" --json
+	expect_grep out '^{"type":"warning","check":"malformed_packet","requirement":null,"level":"INFO","packet":1,"detail":"IPv4 header length (IHL) < 5"}$' "malformed packet in --json"
+	expect_grep err "^1 malformed packets" "summary counts it"
+	grep -q "warning (malformed_packet)" err && fail "malformed_packet counted as a warning"
+	ok "--json: malformed outer packet object"
+	run -r "$P/bad-non-stt-tcp.pcap" --json
+	expect_grep out '"check":"not_stt",.*"packet":1,"detail":"192.0.2.1.40123 > 192.0.2.2.7471: TCP control packet, not STT, flags \[S\], length 0"' "not_stt in --json"
+	ok "--json: TCP control packet on the STT port"
+	# --json verifies checksums without -v; text without -v does not.
+	run -r "$P/w-tcp-csum-bad.pcap" --json
+	expect_grep out '"check":"tcp_csum_bad"' "tcp_csum_bad in --json without -v"
+	run -r "$P/w-tcp-csum-bad.pcap"
+	grep -q tcp_csum_bad out && fail "text without -v: expected no checksum verdict"
+	ok "--json: bad TCP checksum reported without -v"
+	run -r "$P/single.pcap" --json --strict
+	expect_rc 0 "good checksums are quiet in --json"
+	grep -q tcp_csum_bad out && fail "single.pcap: unexpected tcp_csum_bad"
+	ok "--json: good checksums stay quiet"
+	;;
+late_dup)
+	# A late duplicate of a delivered frame's segment is absorbed with no
+	# callback to come: its findings print at once, not at end of file.
+	mk --frames 2 --size 200 --window 100 two.pcap
+	python3 - two.pcap late.pcap <<'PY' || fail "building late.pcap"
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+recs, pos = [], 24
+while pos < len(b):
+    incl = struct.unpack_from("<I", b, pos + 8)[0]
+    recs.append(b[pos:pos + 16 + incl])
+    pos += 16 + incl
+if len(recs) != 2:
+    sys.exit("expected 2 packets, got %d" % len(recs))
+open(sys.argv[2], "wb").write(b[:24] + recs[0] + recs[0] + recs[1])
+PY
+	run -r late.pcap -t
+	grep -n . out >numbered
+	w2=$(grep -n 'tcp_window_nonzero.*(packet 2)' out | cut -d: -f1)
+	f2=$(grep -n ': STT ' out | sed -n 2p | cut -d: -f1)
+	[ -n "$w2" ] && [ -n "$f2" ] || fail "late dup: expected packet 2's warning and 2 frames, got: $(cat out)"
+	[ "$w2" -lt "$f2" ] || fail "late dup: packet 2's warning (line $w2) expected before the next frame (line $f2)"
+	[ "$(grep -c '(packet 2)' out)" = 1 ] || fail "late dup: packet 2's warning expected once"
+	expect_grep err "^1 duplicate segments absorbed" "late duplicate absorbed"
+	ok "late duplicate: its findings print when it is absorbed"
+	run -r late.pcap --json
+	[ "$(grep -c '"packet":2,' out)" = 1 ] || fail "late dup --json: expected packet 2's warning once"
+	ok "late duplicate: --json too"
 	;;
 *)
 	echo "unknown case $case_name"

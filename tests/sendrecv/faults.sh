@@ -12,18 +12,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/sttfault.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 fails=0
 
-ok() { printf 'TEST: %-66s [ OK ]\n' "$1"; }
-fail() {
-	printf 'TEST: %-66s [FAIL]\n' "$1"
-	shift
-	[ $# -gt 0 ] && printf '      %s\n' "$@"
-	fails=$((fails + 1))
-}
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else fail "$name" "command failed: $*"; fi
-}
+# ok, fail, check, check_not; this script's names are longer
+TEST_WIDTH=66
+. "$(dirname "$0")/common.sh"
 
 # echo IN OUT [stt-recv args...]: the offline echo of IN into OUT
 echo_to() {

@@ -40,13 +40,8 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 1" INT TERM HUP
 
-ok() { printf 'TEST: %-60s [ OK ]\n' "$1"; }
-fail() {
-	printf 'TEST: %-60s [FAIL]\n' "$1"
-	shift
-	[ $# -gt 0 ] && printf '      %s\n' "$@"
-	fails=$((fails + 1))
-}
+# ok, fail, check, check_not
+. "$(dirname "$0")/common.sh"
 
 inA() { ip netns exec "$NA" "$@"; }
 inB() { ip netns exec "$NB" "$@"; }

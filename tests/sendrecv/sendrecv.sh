@@ -14,26 +14,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/sttsr.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 fails=0
 
-ok() { printf 'TEST: %-60s [ OK ]\n' "$1"; }
-fail() {
-	printf 'TEST: %-60s [FAIL]\n' "$1"
-	shift
-	[ $# -gt 0 ] && printf '      %s\n' "$@"
-	fails=$((fails + 1))
-}
-
-# check NAME CMD...: passes when CMD succeeds
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else fail "$name" "command failed: $*"; fi
-}
-# check_not NAME CMD...: passes when CMD fails (the negative control)
-check_not() {
-	local name=$1
-	shift
-	if "$@"; then fail "$name" "expected failure: $*"; else ok "$name"; fi
-}
+# ok, fail, check, check_not
+. "$(dirname "$0")/common.sh"
 
 # stats FILE.pcap [recv args...]: stt-recv's counters as compact JSON
 stats() {

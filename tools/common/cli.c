@@ -88,3 +88,43 @@ double stt_cli_parse_double(const char *opt, const char *s, double min, double m
 		stt_cli_usage_error("%s: %g is out of range %g-%g", opt, v, min, max);
 	return v;
 }
+
+int stt_cli_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	char tail;
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++) {
+		if (v[i] > 0xff)
+			return -1;
+		mac[i] = (uint8_t)v[i];
+	}
+	return 0;
+}
+
+int stt_cli_parse_duration(const char *s, uint64_t bare_unit_ns, uint64_t *ns)
+{
+	char *end;
+	double v = strtod(s, &end);
+	double mult;
+	if (end == s || !(v >= 0)) /* !(v >= 0): also NaN */
+		return -1;
+	if (!*end)
+		mult = (double)bare_unit_ns;
+	else if (strcmp(end, "s") == 0)
+		mult = 1e9;
+	else if (strcmp(end, "ms") == 0)
+		mult = 1e6;
+	else if (strcmp(end, "us") == 0)
+		mult = 1e3;
+	else if (strcmp(end, "ns") == 0)
+		mult = 1;
+	else
+		return -1;
+	double r = v * mult;
+	if (r > 1e18)
+		return -1;
+	*ns = (uint64_t)(r + 0.5);
+	return 0;
+}

@@ -34,4 +34,14 @@ void stt_cli_print_version(void);
 uint64_t stt_cli_parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max);
 double stt_cli_parse_double(const char *opt, const char *s, double min, double max);
 
+/* Value parsers that report failure (0 or -1) instead of dying, so each
+ * tool keeps its own error message; shared so that every tool accepts the
+ * same spellings. */
+/* "aa:bb:cc:dd:ee:ff" (hex, one or two digits a byte). */
+int stt_cli_parse_mac(const char *s, uint8_t mac[6]);
+/* "5s", "500ms", "100us", "10ns"; a bare number counts in bare_unit_ns
+ * (1000000000 for seconds, 1000 for microseconds). Rounds to the nearest
+ * ns; refuses negative, NaN and more than 1e18 ns. */
+int stt_cli_parse_duration(const char *s, uint64_t bare_unit_ns, uint64_t *ns);
+
 #endif

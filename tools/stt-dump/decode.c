@@ -354,11 +354,27 @@ static void handle_cut(struct dump *d, const struct stt_cap_pkt *pkt, const stru
 	emit_standalone(d, &w);
 }
 
+/* A packet on the way that is not an STT segment: a line with -v in text,
+ * always an object in --json. Not a warning (no rule broken, no --strict
+ * failure): the summary counts these on their own lines. */
+static void not_stt(struct dump *d, const struct stt_outer *o, const char *why)
+{
+	if (d->quiet_out || d->done)
+		return;
+	if (d->opt->json)
+		json_not_stt(d, o, why);
+	else if (d->opt->verbose)
+		text_not_stt(d, o, why);
+}
+
 void dump_packet(struct dump *d, const struct stt_cap_pkt *pkt)
 {
 	struct stt_outer o;
 	const char *why = NULL;
-	bool verify = d->opt->verbose > 0;
+	/* Checksums cost a pass over the payload: text verifies them for -v
+	 * only (tcpdump's habit); --json always, since a program reading it
+	 * cannot ask for "-v" after the fact (docs/json-schema.md). */
+	bool verify = d->opt->verbose > 0 || d->opt->json;
 
 	d->cnt.packets++;
 	d->pkt = pkt;
@@ -376,8 +392,7 @@ void dump_packet(struct dump *d, const struct stt_cap_pkt *pkt)
 		return;
 	case STT_PARSE_MALFORMED:
 		d->cnt.malformed++;
-		if (d->opt->verbose && !d->quiet_out && !d->opt->json && !d->done)
-			text_not_stt(d, NULL, why);
+		not_stt(d, NULL, why);
 		return;
 	default:
 		d->cnt.not_stt++;
@@ -390,8 +405,7 @@ void dump_packet(struct dump *d, const struct stt_cap_pkt *pkt)
 	write_outer(d, pkt);
 	if (is_plain_tcp(&o)) {
 		d->cnt.not_stt_on_port++;
-		if (d->opt->verbose && !d->quiet_out && !d->opt->json && !d->done)
-			text_not_stt(d, &o, "TCP control packet, not STT");
+		not_stt(d, &o, "TCP control packet, not STT");
 		return;
 	}
 	d->cnt.segments++;
@@ -425,7 +439,14 @@ void dump_packet(struct dump *d, const struct stt_cap_pkt *pkt)
 			.tos = o.tos,
 			.cookie = cookie,
 		};
-		if (stt_reasm_add(d->reasm, &in) == STT_SEG_DROPPED)
+		uint64_t late = stt_reasm_stats(d->reasm)->late_duplicates;
+		enum stt_seg_fate fate = stt_reasm_add(d->reasm, &in);
+		/* A dropped segment, and a late duplicate of a frame already
+		 * delivered (absorbed with no callback to come), print their
+		 * findings now, standalone. */
+		if (fate == STT_SEG_DROPPED ||
+		    (fate == STT_SEG_DUPLICATE &&
+		     stt_reasm_stats(d->reasm)->late_duplicates != late))
 			pend_take(d, cookie, false);
 	}
 	d->outer = NULL;

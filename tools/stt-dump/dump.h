@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "stt/capture.h"
 #include "stt/stt.h"
@@ -59,6 +60,11 @@ static inline bool dump_is_port(const struct dump_opts *o, uint16_t port)
 enum dump_warning {
 	DUMP_W_SNAPLEN_CUT = STT_CHK__COUNT, /* the capture cut an STT payload */
 	DUMP_W_REASM_NOMEM,		     /* a frame the memory cap cannot hold */
+	/* Packets that are not STT segments: objects in --json (always) and
+	 * lines in text (-v), but not warnings: they have their own counters
+	 * and do not make --strict fail. */
+	DUMP_W_MALFORMED,		     /* the outer headers do not parse */
+	DUMP_W_NOT_STT,			     /* TCP control packet on an STT port */
 	DUMP_W__END
 };
 #define DUMP_W_COUNT DUMP_W__END
@@ -161,11 +167,14 @@ void text_frame(struct dump *d, const struct dump_frame *f);
 void text_warning(struct dump *d, const struct dump_warn *w, bool attached);
 void text_not_stt(struct dump *d, const struct stt_outer *o, const char *why);
 void text_timestamp(struct dump *d, uint64_t ts_ns);
+size_t fmt_tcp_flags(uint8_t flags, char buf[16]); /* "[S.]", NUL-terminated */
 
 /* json.c */
 int json_init(struct dump *d);
 void json_frame(struct dump *d, const struct dump_frame *f);
 void json_warning(struct dump *d, const struct dump_warn *w);
+/* A packet that is not an STT segment; o is NULL when it is malformed. */
+void json_not_stt(struct dump *d, const struct stt_outer *o, const char *why);
 void json_free(struct dump *d);
 
 /* summary.c */
@@ -196,9 +205,7 @@ static inline char *out_reserve(size_t n)
 
 static inline void out_mem(const void *p, size_t n)
 {
-	char *dst = out_reserve(n);
-	for (size_t i = 0; i < n; i++)
-		dst[i] = ((const char *)p)[i];
+	memcpy(out_reserve(n), p, n);
 	g_out.len += n;
 }
 

@@ -403,3 +403,25 @@ void json_warning(struct dump *d, const struct dump_warn *w)
 	set_str(j->w_detail, w->detail);
 	emit(j->warn);
 }
+
+void json_not_stt(struct dump *d, const struct stt_outer *o, const char *why)
+{
+	struct dump_warn w = { .packet = d->pkt ? (uint32_t)d->pkt->number : 0 };
+
+	if (o) {
+		char src[64], dst[64], fl[16], tmp[512];
+		fmt_addr(&o->src, src, sizeof(src));
+		fmt_addr(&o->dst, dst, sizeof(dst));
+		fmt_tcp_flags(o->tcp.flags, fl);
+		w.id = DUMP_W_NOT_STT;
+		snprintf(tmp, sizeof(tmp), "%s.%u > %s.%u: %s, flags %s, length %zu", src,
+			 o->tcp.sport, dst, o->tcp.dport, why ? why : "", fl, o->payload_wire_len);
+		size_t n = strnlen(tmp, sizeof(w.detail) - 1);
+		memcpy(w.detail, tmp, n);
+		w.detail[n] = 0;
+	} else {
+		w.id = DUMP_W_MALFORMED;
+		snprintf(w.detail, sizeof(w.detail), "%s", why ? why : "unknown");
+	}
+	json_warning(d, &w);
+}

@@ -8,6 +8,8 @@
 static const char *const own_names[] = {
 	[DUMP_W_SNAPLEN_CUT - STT_CHK__COUNT] = "snaplen_cut",
 	[DUMP_W_REASM_NOMEM - STT_CHK__COUNT] = "reasm_nomem",
+	[DUMP_W_MALFORMED - STT_CHK__COUNT] = "malformed_packet",
+	[DUMP_W_NOT_STT - STT_CHK__COUNT] = "not_stt",
 };
 
 const char *dump_warn_name(unsigned id)

@@ -3,6 +3,7 @@
  * of the interface (people grep it; golden tests compare it). */
 #include "dump.h"
 
+#include <string.h>
 #include <time.h>
 
 /* localtime_r() per line is costly; the broken-down time is cached for
@@ -106,28 +107,35 @@ void text_timestamp(struct dump *d, uint64_t ts_ns)
 }
 
 /* tcpdump's flag letters: S F R P U E W, '.' for ACK, "none" for none. */
+size_t fmt_tcp_flags(uint8_t fl, char buf[16])
+{
+	static const struct {
+		uint8_t bit;
+		char c;
+	} order[] = {
+		{ STT_TCP_SYN, 'S' }, { STT_TCP_FIN, 'F' }, { STT_TCP_RST, 'R' },
+		{ STT_TCP_PSH, 'P' }, { STT_TCP_URG, 'U' }, { STT_TCP_ECE, 'E' },
+		{ STT_TCP_CWR, 'W' }, { STT_TCP_ACK, '.' },
+	};
+	size_t n = 0;
+
+	buf[n++] = '[';
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (fl & order[i].bit)
+			buf[n++] = order[i].c;
+	if (!fl) {
+		memcpy(buf + n, "none", 4);
+		n += 4;
+	}
+	buf[n++] = ']';
+	buf[n] = 0;
+	return n;
+}
+
 static void out_tcp_flags(uint8_t fl)
 {
-	out_char('[');
-	if (fl & STT_TCP_SYN)
-		out_char('S');
-	if (fl & STT_TCP_FIN)
-		out_char('F');
-	if (fl & STT_TCP_RST)
-		out_char('R');
-	if (fl & STT_TCP_PSH)
-		out_char('P');
-	if (fl & STT_TCP_URG)
-		out_char('U');
-	if (fl & STT_TCP_ECE)
-		out_char('E');
-	if (fl & STT_TCP_CWR)
-		out_char('W');
-	if (fl & STT_TCP_ACK)
-		out_char('.');
-	if (!fl)
-		out_str("none");
-	out_char(']');
+	char buf[16];
+	out_mem(buf, fmt_tcp_flags(fl, buf));
 }
 
 static void out_ethertype(uint16_t et)

@@ -10,6 +10,7 @@
 #include "stt/csum.h"
 #include "stt/cursor.h"
 #include "stt/inner.h"
+#include "stt/inner_build.h"
 #include "stt/outer.h"
 #include "stt/reasm.h"
 #include "stt/segment.h"
@@ -62,56 +63,37 @@ static void send_inner(struct fz_probe *p, const uint8_t *inner, size_t len)
 	p->ip_id = (uint16_t)(p->ip_id + n);
 }
 
-static void eth_hdr(uint8_t *b, const uint8_t dst[6], const uint8_t src[6], uint16_t type)
-{
-	memcpy(b, dst, 6);
-	memcpy(b + 6, src, 6);
-	stt_put_be16(b + 12, type);
-}
-
+/* The frames are built with libstt's inner builders; the buffers are
+ * sized for them exactly, so the builders cannot refuse. */
 static void send_arp(struct fz_probe *p, uint16_t op, const uint8_t tha[6], const uint8_t tpa[4])
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	static const uint8_t zero[6] = { 0 };
-	uint8_t b[42];
+	uint8_t b[STT_ETH_HDR_LEN + STT_ARP_LEN];
+	bool request = op == STT_ARP_REQUEST;
 
-	eth_hdr(b, op == 1 ? bcast : tha, p->inner_mac, 0x0806);
-	stt_put_be16(b + 14, 1);
-	stt_put_be16(b + 16, 0x0800);
-	b[18] = 6;
-	b[19] = 4;
-	stt_put_be16(b + 20, op);
-	memcpy(b + 22, p->inner_mac, 6);
-	memcpy(b + 28, p->cfg.inner_src.a, 4);
-	memcpy(b + 32, op == 1 ? zero : tha, 6);
-	memcpy(b + 38, tpa, 4);
+	stt_build_eth(b, sizeof(b), request ? bcast : tha, p->inner_mac, STT_ETHERTYPE_ARP);
+	stt_build_arp(b + STT_ETH_HDR_LEN, STT_ARP_LEN, op, p->inner_mac, p->cfg.inner_src.a,
+		      request ? NULL : tha, tpa);
 	send_inner(p, b, sizeof(b));
 }
 
 static void send_echo(struct fz_probe *p)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	uint8_t b[14 + 20 + 8 + PROBE_PAYLOAD];
-	uint8_t *ip = b + 14, *icmp = ip + 20;
+	enum { L4_LEN = STT_ICMP_ECHO_HDR_LEN + PROBE_PAYLOAD };
+	uint8_t b[STT_ETH_HDR_LEN + STT_IPV4_HDR_LEN + L4_LEN];
+	uint8_t *ip = b + STT_ETH_HDR_LEN, *icmp = ip + STT_IPV4_HDR_LEN;
+	/* both IPv4: wire.c refuses anything else */
+	struct stt_ip_fields ipf = { .src = p->cfg.inner_src, .dst = p->cfg.inner_target,
+				     .proto = STT_IPPROTO_ICMP, .ttl = 64, .id = p->seq };
 
-	eth_hdr(b, p->have_peer_mac ? p->peer_inner_mac : bcast, p->inner_mac, 0x0800);
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	stt_put_be16(ip + 2, 20 + 8 + PROBE_PAYLOAD);
-	stt_put_be16(ip + 4, p->seq);
-	ip[8] = 64;
-	ip[9] = 1; /* ICMP */
-	memcpy(ip + 12, p->cfg.inner_src.a, 4);
-	memcpy(ip + 16, p->cfg.inner_target.a, 4);
-	stt_put_be16(ip + 10, stt_csum_ipv4_hdr(ip, 20));
-	icmp[0] = 8;
-	icmp[1] = 0;
-	stt_put_be16(icmp + 2, 0);
-	stt_put_be16(icmp + 4, p->icmp_id);
-	stt_put_be16(icmp + 6, p->seq);
-	memset(icmp + 8, 0, PROBE_PAYLOAD);
-	memcpy(icmp + 8, "stt-fuzz liveness probe", 23);
-	stt_put_be16(icmp + 2, stt_csum_fold(stt_csum_add(0, icmp, 8 + PROBE_PAYLOAD)));
+	stt_build_eth(b, sizeof(b), p->have_peer_mac ? p->peer_inner_mac : bcast, p->inner_mac,
+		      STT_ETHERTYPE_IPV4);
+	stt_build_ip(ip, STT_IPV4_HDR_LEN + L4_LEN, &ipf, L4_LEN);
+	stt_build_icmp_echo(icmp, L4_LEN, false, false, p->icmp_id, p->seq);
+	memset(icmp + STT_ICMP_ECHO_HDR_LEN, 0, PROBE_PAYLOAD);
+	memcpy(icmp + STT_ICMP_ECHO_HDR_LEN, "stt-fuzz liveness probe", 23);
+	stt_l4_csum_set(icmp, L4_LEN, &ipf);
 	send_inner(p, b, sizeof(b));
 }
 
@@ -200,15 +182,10 @@ void fz_probe_pump(struct fz_probe *p)
 			if ((o.tcp.dport != p->cfg.port && o.tcp.sport != p->cfg.port) ||
 			    !stt_addr_eq(&o.src, &p->cfg.target))
 				continue;
-			struct stt_seg_in s = {
-				.key = { o.src, o.dst, o.tcp.dport, o.tcp.ack },
-				.frame_len = stt_seq_frame_len(o.tcp.seq),
-				.offset = stt_seq_offset(o.tcp.seq),
-				.data = o.payload,
-				.len = o.payload_len,
-				.ts_ns = fz_now_ns(),
-				.sport = o.tcp.sport,
-			};
+			/* also carries flags and TOS, which the probe's
+			 * deliver callback does not look at */
+			struct stt_seg_in s;
+			stt_seg_in_from_outer(&s, &o, fz_now_ns());
 			stt_reasm_add(p->reasm, &s);
 		}
 	}

@@ -337,18 +337,8 @@ static bool raw_input(struct run *r, const struct fz_seg *s, struct stt_seg_in *
 			finding(r, "parse", "inner summary: %zu chars written, %zu claimed, cap %zu",
 				got, want, sizeof(buf));
 	}
-	memset(in, 0, sizeof(*in));
-	in->key.src = o.src;
-	in->key.dst = o.dst;
-	in->key.dport = o.tcp.dport;
-	in->key.ack = o.tcp.ack;
-	in->frame_len = stt_seq_frame_len(o.tcp.seq);
-	in->offset = stt_seq_offset(o.tcp.seq);
-	in->data = o.payload;
-	in->len = o.payload_len;
-	in->sport = o.tcp.sport;
-	in->tcp_flags = o.tcp.flags;
-	in->tos = o.tos;
+	/* ts_ns 0: the caller stamps raw segments with the case's clock */
+	stt_seg_in_from_outer(in, &o, 0);
 	return true;
 }
 

@@ -112,26 +112,10 @@ static const struct option long_opts[] = {
 /* "5s", "500ms", "100us", "10ns"; a bare number is seconds. */
 static uint64_t parse_duration_opt(const char *opt, const char *s)
 {
-	char *end;
-	double v = strtod(s, &end);
-	double mult;
-	if (end == s || v < 0)
-		goto bad;
-	if (!*end || strcmp(end, "s") == 0)
-		mult = 1e9;
-	else if (strcmp(end, "ms") == 0)
-		mult = 1e6;
-	else if (strcmp(end, "us") == 0)
-		mult = 1e3;
-	else if (strcmp(end, "ns") == 0)
-		mult = 1;
-	else
-		goto bad;
-	if (v * mult > 1e18)
-		goto bad;
-	return (uint64_t)(v * mult + 0.5);
-bad:
-	stt_cli_usage_error("%s: expected a duration such as 5s or 500ms, got '%s'", opt, s);
+	uint64_t ns;
+	if (stt_cli_parse_duration(s, 1000000000ull, &ns) != 0)
+		stt_cli_usage_error("%s: expected a duration such as 5s or 500ms, got '%s'", opt, s);
+	return ns;
 }
 
 static void parse_args(int argc, char **argv, struct recv_opts *o)
@@ -341,19 +325,7 @@ static void handle_packet(struct recv *r, const struct stt_cap_pkt *pkt)
 		return;
 	}
 	struct stt_seg_in seg;
-	memset(&seg, 0, sizeof(seg));
-	seg.key.src = outer.src;
-	seg.key.dst = outer.dst;
-	seg.key.dport = outer.tcp.dport;
-	seg.key.ack = outer.tcp.ack;
-	seg.frame_len = stt_seq_frame_len(outer.tcp.seq);
-	seg.offset = stt_seq_offset(outer.tcp.seq);
-	seg.data = outer.payload;
-	seg.len = outer.payload_len;
-	seg.ts_ns = pkt->ts_ns;
-	seg.sport = outer.tcp.sport;
-	seg.tcp_flags = outer.tcp.flags;
-	seg.tos = outer.tos;
+	stt_seg_in_from_outer(&seg, &outer, pkt->ts_ns);
 	seg.cookie = (uint32_t)pkt->number;
 	r->cnt.segments++;
 	r->outer = &outer;

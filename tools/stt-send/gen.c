@@ -6,12 +6,13 @@
 
 #include "cli.h"
 #include "stt/capture.h"
+#include "stt/inner_build.h"
 #include "send.h"
 
-#define ETH_HDR_LEN 14
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define ETHERTYPE_ARP 0x0806
+/* Header builders are libstt's (stt/inner_build.h), shared with the other
+ * tools; what is here is stt-send's choice of field values and the order
+ * in which it draws from its seeded stream (which the golden pcaps fix). */
+#define ETH_HDR_LEN STT_ETH_HDR_LEN
 
 struct inner_src {
 	const struct send_opts *o;
@@ -54,13 +55,6 @@ void inner_src_close(struct inner_src *s)
 	free(s);
 }
 
-static void put_eth(uint8_t *p, const uint8_t dst[6], const uint8_t src[6], uint16_t type)
-{
-	memcpy(p, dst, 6);
-	memcpy(p + 6, src, 6);
-	stt_put_be16(p + 12, type);
-}
-
 static void fill_payload(struct inner_src *s, uint8_t *p, size_t n)
 {
 	while (n) {
@@ -91,11 +85,11 @@ static uint8_t l4_proto(enum send_gen g, bool v6)
 {
 	switch (g) {
 	case GEN_PING:
-		return v6 ? 58 : 1;
+		return v6 ? STT_IPPROTO_ICMPV6 : STT_IPPROTO_ICMP;
 	case GEN_UDP:
-		return 17;
+		return STT_IPPROTO_UDP;
 	default:
-		return 6;
+		return STT_IPPROTO_TCP;
 	}
 }
 
@@ -104,94 +98,61 @@ size_t inner_min_ip_size(const struct send_opts *o)
 	return (o->inner_ipv6 ? 40 : 20) + l4_hdr_len(o->gen);
 }
 
-static size_t gen_arp(struct inner_src *s, uint8_t *buf)
+static size_t gen_arp(struct inner_src *s, uint8_t *buf, size_t cap)
 {
 	const struct send_opts *o = s->o;
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	put_eth(buf, bcast, o->inner_src_mac, ETHERTYPE_ARP);
-	uint8_t *a = buf + ETH_HDR_LEN;
-	stt_put_be16(a, 1);	  /* Ethernet */
-	stt_put_be16(a + 2, ETHERTYPE_IPV4);
-	a[4] = 6;
-	a[5] = 4;
-	stt_put_be16(a + 6, 1);	  /* request */
-	memcpy(a + 8, o->inner_src_mac, 6);
-	memcpy(a + 14, o->inner_src.a, 4);
-	memset(a + 18, 0, 6);
-	memcpy(a + 24, o->inner_dst.a, 4);
-	return ETH_HDR_LEN + 28;
+	if (!stt_build_eth(buf, cap, bcast, o->inner_src_mac, STT_ETHERTYPE_ARP) ||
+	    !stt_build_arp(buf + ETH_HDR_LEN, cap - ETH_HDR_LEN, STT_ARP_REQUEST, o->inner_src_mac,
+			   o->inner_src.a, NULL, o->inner_dst.a))
+		stt_cli_die("an ARP request does not fit in %zu bytes", cap);
+	return ETH_HDR_LEN + STT_ARP_LEN;
 }
 
-static size_t gen_ip(struct inner_src *s, uint8_t *buf)
+/* The caller has checked that ETH_HDR_LEN + o->size fits in cap, and
+ * option parsing that o->size holds the IP and L4 headers. */
+static size_t gen_ip(struct inner_src *s, uint8_t *buf, size_t cap)
 {
 	const struct send_opts *o = s->o;
 	bool v6 = o->inner_ipv6;
-	size_t ip_hlen = v6 ? 40 : 20;
+	size_t ip_hlen = v6 ? STT_IPV6_HDR_LEN : STT_IPV4_HDR_LEN;
 	size_t ip_len = o->size;
 	size_t l4_len = ip_len - ip_hlen;
-	uint8_t proto = l4_proto(o->gen, v6);
 	uint16_t seq = (uint16_t)(s->produced + 1);
+	struct stt_ip_fields ipf = {
+		.src = o->inner_src,
+		.dst = o->inner_dst,
+		.proto = l4_proto(o->gen, v6),
+		.tos = o->inner_tos,
+		.ttl = 64,
+		.id = seq,
+		.frag = 0x4000, /* DF */
+	};
 
-	put_eth(buf, o->inner_dst_mac, o->inner_src_mac, v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
 	uint8_t *ip = buf + ETH_HDR_LEN;
 	uint8_t *l4 = ip + ip_hlen;
-	memset(ip, 0, ip_hlen);
-	if (v6) {
-		stt_put_be32(ip, (6u << 28) | ((uint32_t)o->inner_tos << 20));
-		stt_put_be16(ip + 4, (uint16_t)l4_len);
-		ip[6] = proto;
-		ip[7] = 64;
-		memcpy(ip + 8, o->inner_src.a, 16);
-		memcpy(ip + 24, o->inner_dst.a, 16);
-	} else {
-		ip[0] = 0x45;
-		ip[1] = o->inner_tos;
-		stt_put_be16(ip + 2, (uint16_t)ip_len);
-		stt_put_be16(ip + 4, seq);
-		stt_put_be16(ip + 6, 0x4000); /* DF */
-		ip[8] = 64;
-		ip[9] = proto;
-		memcpy(ip + 12, o->inner_src.a, 4);
-		memcpy(ip + 16, o->inner_dst.a, 4);
-		stt_put_be16(ip + 10, stt_csum_ipv4_hdr(ip, 20));
-	}
+	size_t l4_cap = cap - ETH_HDR_LEN - ip_hlen;
+	if (!stt_build_eth(buf, cap, o->inner_dst_mac, o->inner_src_mac,
+			   v6 ? STT_ETHERTYPE_IPV6 : STT_ETHERTYPE_IPV4) ||
+	    !stt_build_ip(ip, cap - ETH_HDR_LEN, &ipf, l4_len))
+		stt_cli_die("--size %zu does not fit in an STT frame", o->size);
 
+	/* Payload first: a TCP SYN's sequence number is the draw after it. */
 	size_t hl = l4_hdr_len(o->gen);
-	memset(l4, 0, hl);
 	fill_payload(s, l4 + hl, l4_len - hl);
-	size_t csum_at;
 	switch (o->gen) {
 	case GEN_PING:
-		l4[0] = v6 ? 128 : 8; /* echo request */
-		stt_put_be16(l4 + 4, 0x5354); /* id "ST" */
-		stt_put_be16(l4 + 6, seq);
-		csum_at = 2;
+		stt_build_icmp_echo(l4, l4_cap, v6, false, 0x5354 /* "ST" */, seq);
 		break;
 	case GEN_UDP:
-		stt_put_be16(l4, o->inner_sport);
-		stt_put_be16(l4 + 2, o->inner_dport);
-		stt_put_be16(l4 + 4, (uint16_t)l4_len);
-		csum_at = 6;
+		stt_build_udp(l4, l4_cap, o->inner_sport, o->inner_dport, l4_len);
 		break;
 	default: /* GEN_TCP_SYN */
-		stt_put_be16(l4, o->inner_sport);
-		stt_put_be16(l4 + 2, o->inner_dport);
-		stt_put_be32(l4 + 4, (uint32_t)send_rng_next(&s->rng));
-		l4[12] = 5 << 4;
-		l4[13] = STT_TCP_SYN;
-		stt_put_be16(l4 + 14, 64240);
-		csum_at = 16;
+		stt_build_tcp(l4, l4_cap, o->inner_sport, o->inner_dport,
+			      (uint32_t)send_rng_next(&s->rng), 0, STT_TCP_SYN, 64240);
 		break;
 	}
-	uint16_t c;
-	if (o->gen == GEN_PING && !v6) {
-		c = stt_csum_fold(stt_csum_add(0, l4, l4_len)); /* ICMPv4: no pseudo-header */
-	} else {
-		c = stt_csum_l4(&o->inner_src, &o->inner_dst, proto, l4, l4_len);
-		if (c == 0 && o->gen == GEN_UDP)
-			c = 0xffff; /* UDP: 0 means "no checksum" */
-	}
-	stt_put_be16(l4 + csum_at, c);
+	stt_l4_csum_set(l4, l4_len, &ipf);
 	return ETH_HDR_LEN + ip_len;
 }
 
@@ -224,8 +185,8 @@ static size_t next_from_pcap(struct inner_src *s, uint8_t *buf, size_t cap)
 		stt_cli_die("%s: packet %llu: empty", file, no);
 	if (n + ETH_HDR_LEN > cap)
 		goto too_long;
-	uint16_t type = (pkt.data[0] >> 4) == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
-	put_eth(buf, s->o->inner_dst_mac, s->o->inner_src_mac, type);
+	uint16_t type = (pkt.data[0] >> 4) == 6 ? STT_ETHERTYPE_IPV6 : STT_ETHERTYPE_IPV4;
+	stt_build_eth(buf, cap, s->o->inner_dst_mac, s->o->inner_src_mac, type);
 	memcpy(buf + ETH_HDR_LEN, pkt.data, n);
 	return n + ETH_HDR_LEN;
 too_long:
@@ -242,11 +203,11 @@ size_t inner_src_next(struct inner_src *s, uint8_t *buf, size_t cap)
 	if (s->cap) {
 		n = next_from_pcap(s, buf, cap);
 	} else if (o->gen == GEN_ARP) {
-		n = gen_arp(s, buf);
+		n = gen_arp(s, buf, cap);
 	} else {
 		if (ETH_HDR_LEN + o->size > cap)
 			stt_cli_die("--size %zu does not fit in an STT frame", o->size);
-		n = gen_ip(s, buf);
+		n = gen_ip(s, buf, cap);
 	}
 	if (n)
 		s->produced++;

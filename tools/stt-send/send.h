@@ -203,6 +203,8 @@ int sink_live_send(struct sink *s, const uint8_t *pkt, size_t len, size_t eth_le
 
 /* --- parsing helpers (parse.c) --- */
 
+/* parse_mac and parse_duration are stt-send's names for the shared
+ * stt_cli_parse_mac and stt_cli_parse_duration (cli.h). */
 int parse_mac(const char *s, uint8_t mac[6]);
 int parse_tcp_flags(const char *s, uint8_t *flags);
 int parse_ecn(const char *s, uint8_t *ecn);

@@ -37,12 +37,18 @@ struct tun {
 	unsigned ntaps;
 	struct stt_nft *nft;
 	char iface[64];
-	/* segments waiting for one sendmmsg */
+	/* Our own segments waiting for one sendmmsg: whole packets copied
+	 * into txbuf slots, or, with checksum offload, only their headers
+	 * there and their payloads in place in the endpoint's frame (valid
+	 * until stt_endpoint_encap() returns: read_tap() flushes before). */
 	uint8_t *txbuf;
 	size_t txslot;
 	const uint8_t *txp[TX_BATCH];
 	size_t txl[TX_BATCH];
+	struct stt_tx_parts txq[TX_BATCH];
+	struct stt_offload txoff; /* the checksum request txq shares */
 	unsigned ntx;
+	bool tx_csum; /* txq (checksum offload) rather than txp/txl */
 	uint64_t tap_write_errors;
 	uint64_t rx_errors;
 	uint8_t rxcopy[STT_MAX_FRAME_LEN]; /* see finish_csum() */
@@ -59,7 +65,10 @@ static void tx_flush(struct tun *t)
 {
 	if (!t->ntx)
 		return;
-	stt_underlay_send_batch(t->u, t->txp, t->txl, t->ntx);
+	if (t->tx_csum)
+		stt_underlay_send_csum_batch(t->u, t->txq, t->ntx, &t->txoff);
+	else
+		stt_underlay_send_batch(t->u, t->txp, t->txl, t->ntx);
 	t->ntx = 0;
 }
 
@@ -75,6 +84,24 @@ static int ep_tx(void *arg, unsigned peer, const uint8_t *pkt, size_t len)
 	memcpy(slot, pkt, len);
 	t->txp[t->ntx] = slot;
 	t->txl[t->ntx] = len;
+	t->ntx++;
+	return 0;
+}
+
+static int ep_tx_csum_parts(void *arg, unsigned peer, const uint8_t *hdr, size_t hdr_len,
+			    const uint8_t *payload, size_t payload_len,
+			    const struct stt_offload *off)
+{
+	struct tun *t = arg;
+	(void)peer;
+	if (hdr_len > t->txslot)
+		return -1;
+	if (t->ntx == TX_BATCH || (t->ntx && memcmp(off, &t->txoff, sizeof(*off)) != 0))
+		tx_flush(t);
+	uint8_t *slot = t->txbuf + t->ntx * t->txslot;
+	memcpy(slot, hdr, hdr_len);
+	t->txq[t->ntx] = (struct stt_tx_parts){ slot, hdr_len, payload, payload_len };
+	t->txoff = *off;
 	t->ntx++;
 	return 0;
 }
@@ -216,9 +243,13 @@ static int setup(struct tun *t, char *err, size_t errlen)
 		.accept_partial_csum = stt_underlay_backend(t->u) == STT_IO_PCAP,
 	};
 	memcpy(ec.local_mac, mac, 6);
+	/* Checksum offload for our own segments (--no-tso, and small frames
+	 * with TSO): saves summing every byte in software. */
+	t->tx_csum = stt_underlay_can_csum(t->u);
 	struct stt_endpoint_ops ops = {
 		.tx = ep_tx,
 		.tx_gso_parts = ep_tx_gso_parts,
+		.tx_csum_parts = t->tx_csum ? ep_tx_csum_parts : NULL,
 		.deliver = ep_deliver,
 	};
 	t->ep = stt_endpoint_new(&ec, &ops, t);

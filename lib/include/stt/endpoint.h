@@ -63,6 +63,16 @@ struct stt_endpoint_ops {
 	int (*tx_gso_parts)(void *ctx, unsigned peer, const uint8_t *hdr, size_t hdr_len,
 			    const uint8_t *payload, size_t payload_len,
 			    const struct stt_offload *off);
+	/* Optional, preferred over tx for the segments the endpoint builds
+	 * itself (no GSO): one segment as headers + payload, its TCP
+	 * checksum holding only the pseudo-header sum, for the kernel to
+	 * finish as off says (NEEDS_CSUM; set it only when the underlay
+	 * honours that). hdr is valid during the call; payload points into
+	 * the frame being sent and stays valid until stt_endpoint_encap()
+	 * returns, so the caller may batch segments until then. */
+	int (*tx_csum_parts)(void *ctx, unsigned peer, const uint8_t *hdr, size_t hdr_len,
+			     const uint8_t *payload, size_t payload_len,
+			     const struct stt_offload *off);
 };
 
 struct stt_endpoint_config {

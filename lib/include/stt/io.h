@@ -118,6 +118,24 @@ int stt_underlay_send_gso(struct stt_underlay *u, const uint8_t *frame, size_t l
 int stt_underlay_send_gso_parts(struct stt_underlay *u, const uint8_t *hdr, size_t hdr_len,
 				const uint8_t *payload, size_t payload_len,
 				const struct stt_offload *off);
+/* Checksum offload for our own segments: true when the kernel takes
+ * packets whose TCP checksum holds only the pseudo-header sum and
+ * finishes it itself (or leaves it to the NIC, or to nobody on a veth,
+ * which carries the partial checksum across). */
+bool stt_underlay_can_csum(const struct stt_underlay *u);
+/* One packet in two pieces, gathered by the kernel (no copy to join). */
+struct stt_tx_parts {
+	const uint8_t *hdr;
+	size_t hdr_len;
+	const uint8_t *payload;
+	size_t payload_len;
+};
+/* Send n packets with one sendmmsg, each asking the kernel to finish its
+ * checksum as off says (NEEDS_CSUM, csum_start, csum_offset; no GSO).
+ * Returns the number sent, or -1 (errno EOPNOTSUPP when
+ * !stt_underlay_can_csum()). */
+int stt_underlay_send_csum_batch(struct stt_underlay *u, const struct stt_tx_parts *pkts,
+				 unsigned n, const struct stt_offload *off);
 /* Receive up to max packets without blocking. Returns the number (0 when
  * none is waiting), or -1 on error. Data stays valid until the next call. */
 int stt_underlay_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max);

@@ -170,6 +170,16 @@ void stt_reasm_flush(struct stt_reasm *r, uint64_t now_ns);
 
 const struct stt_reasm_stats *stt_reasm_stats(const struct stt_reasm *r);
 
+struct stt_outer; /* stt/outer.h; declared here so reasm.h stays independent of the parser */
+
+/* Fill *s from a parsed STT segment: the key (outer addresses,
+ * destination port, ack), frame length and offset from seq, the payload,
+ * source port, TCP flags and outer TOS, with the caller's clock ts_ns.
+ * Every other field (cookie, user) is zeroed for the caller to set.
+ * One definition for every receiver (endpoint, stt-dump, stt-recv,
+ * stt-conform, stt-fuzz), so that they key segments identically. */
+void stt_seg_in_from_outer(struct stt_seg_in *s, const struct stt_outer *o, uint64_t ts_ns);
+
 #ifdef __cplusplus
 }
 #endif
