@@ -40,6 +40,9 @@ int cf_write_json(const char *path, const struct cf_report *r)
 	json_object_set_new(sum, "warn", json_integer(r->counts[CF_WARN]));
 	json_object_set_new(sum, "skip", json_integer(r->counts[CF_SKIP]));
 	json_object_set_new(root, "summary", sum);
+	if (r->duration_s > 0)
+		json_object_set_new(root, "duration_ms",
+				    json_integer((json_int_t)(r->duration_s * 1000 + 0.5)));
 	json_t *res = json_array();
 	for (size_t i = 0; i < r->n; i++) {
 		const struct cf_result *x = &r->res[i];

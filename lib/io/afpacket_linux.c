@@ -7,7 +7,10 @@
  *   tx: protocol 0 (receives nothing), PACKET_VNET_HDR so that one
  *       super-packet with a virtio_net_hdr (gso_type TCPV4/TCPV6, gso_size,
  *       NEEDS_CSUM) is cut into segments by the kernel's GSO or the NIC's
- *       TSO; sendmmsg for batches of our own segments. */
+ *       TSO, and so that our own segments can leave their checksum to the
+ *       kernel (NEEDS_CSUM alone); sendmmsg for batches of those.
+ * Sends gather headers and payload from where they are (iovecs): the
+ * kernel copies each byte once, into page fragments that GSO shares. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>

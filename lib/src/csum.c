@@ -21,32 +21,37 @@ static uint32_t fold16(uint64_t acc)
  * 2(B)): the words are summed as the host loads them, 64 bits at a time,
  * and the folded result is byte-swapped on a little-endian host. Since
  * 2^16 = 1 (mod 0xffff), carries out of any bit position that is a
- * multiple of 16 may be added back at the bottom: a 128-bit accumulator
- * (add with carry) keeps them all, and its halves are summed at the end.
+ * multiple of 16 may be added back at the bottom: the carries out of
+ * 64-bit additions are counted and added back at the end.
  * This was the top cost of building and checking segments. */
 static inline uint32_t sum_native(const uint8_t *b, size_t n8)
 {
 	uint64_t t;
-#ifdef __SIZEOF_INT128__
-	unsigned __int128 a0 = 0, a1 = 0;
+#if defined(__GNUC__) || defined(__clang__)
+	/* two sums with their carries counted (add, adc): a carry out of
+	 * bit 63 is worth 2^64 = 1 (mod 0xffff) */
+	uint64_t s0 = 0, s1 = 0, c0 = 0, c1 = 0;
 	size_t i = 0;
 
-	for (; i + 2 <= n8; i += 2) {
-		uint64_t w0, w1;
+	for (; i + 4 <= n8; i += 4) {
+		uint64_t w0, w1, w2, w3;
 		memcpy(&w0, b + i * 8, 8);
 		memcpy(&w1, b + i * 8 + 8, 8);
-		a0 += w0;
-		a1 += w1;
+		memcpy(&w2, b + i * 8 + 16, 8);
+		memcpy(&w3, b + i * 8 + 24, 8);
+		c0 += __builtin_add_overflow(s0, w0, &s0);
+		c1 += __builtin_add_overflow(s1, w1, &s1);
+		c0 += __builtin_add_overflow(s0, w2, &s0);
+		c1 += __builtin_add_overflow(s1, w3, &s1);
 	}
-	if (i < n8) {
+	for (; i < n8; i++) {
 		uint64_t w;
 		memcpy(&w, b + i * 8, 8);
-		a0 += w;
+		c0 += __builtin_add_overflow(s0, w, &s0);
 	}
-	a0 += a1; /* both are below 2^67 for any real buffer */
-	uint64_t lo = (uint64_t)a0, hi = (uint64_t)(a0 >> 64);
-	t = lo + hi;
-	t += t < lo; /* end-around carry */
+	c0 += c1 + __builtin_add_overflow(s0, s1, &t);
+	t += c0;
+	t += t < c0; /* end-around carry */
 #else
 	uint64_t a0 = 0;
 

@@ -264,10 +264,11 @@ static size_t seg_hdr_write(const struct stt_outer_tmpl *t, size_t frame_len, si
 	size_t hdr = stt_segment_write(t, (uint16_t)frame_len, (uint16_t)off, NULL, 0, is_last,
 				       index, out, cap);
 	size_t l4_len = STT_TCP_HDR_LEN + len;
-	uint8_t *tcp = out + hdr - STT_TCP_HDR_LEN;
+	size_t ip_len = t->src.family == 4 ? 20 : 0; /* counted in the length field */
 
-	if (!hdr || l4_len + 20 > 0xffff)
+	if (!hdr || l4_len + ip_len > 0xffff)
 		return 0;
+	uint8_t *tcp = out + hdr - STT_TCP_HDR_LEN;
 	if (t->src.family == 4) {
 		uint8_t *ip = tcp - 20;
 		stt_put_be16(ip + 2, (uint16_t)(20 + l4_len));

@@ -73,6 +73,15 @@ grep -q 'rx.reasm_timeout *between 5 and 15 s' "$dir/report.txt" && passed=$((pa
 # stt-recv --echo serves every context: the case must not pass.
 t "unknown context is delivered by the echo (WARN)" STT-IMPL-CONTEXT-UNKNOWN-DROP WARN
 t "the echo's own transmissions: ack unique" STT-3.2-ACK-UNIQUE PASS
+# The run reports its duration (the table's last line and the JSON).
+if tail -1 "$dir/report.txt" | grep -Eq ', finished in [0-9]+\.[0-9] s\)$' &&
+	grep -Eq '"duration_ms": [0-9]+' "$dir/report.json"; then
+	printf 'TEST: %-60s [ OK ]\n' "the run's duration is reported"
+	passed=$((passed + 1))
+else
+	printf 'TEST: %-60s [FAIL]\n' "the run's duration is reported"
+	failures=$((failures + 1))
+fi
 [ -s "$dir/pcaps/rx.out-of-order.pcap" ] && passed=$((passed + 1)) ||
 	{ echo "TEST: --keep-pcaps wrote per-case captures [FAIL]"; failures=$((failures + 1)); }
 

@@ -34,6 +34,9 @@ expect "truncated capture" 2 "trunc.pcap" "$conform" --pcap "$dir/trunc.pcap"
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' >"$dir/user0.pcap"
 expect "unsupported link type" 2 "link type 147" "$conform" --pcap "$dir/user0.pcap"
 expect "--case matching nothing" 2 "matches no" "$conform" --pcap x --case 'zz.*'
+expect "--case list matching nothing" 2 "matches no" "$conform" --pcap x --case 'zz.*,,yy'
+expect "bad --expect-dscp" 2 "expected uniform or pipe" "$conform" --pcap x --expect-dscp both
+expect "bad --expect-ecn" 2 "expected normal or compat" "$conform" --pcap x --expect-ecn ect
 expect "--target without --inner-target" 2 "inner-target" "$conform" --target 192.0.2.1
 expect "bad --target" 2 "expected a numeric" "$conform" --target nowhere
 expect "--pcap and --target" 2 "exclude" "$conform" --pcap x --target 192.0.2.1 --inner-target 198.51.100.2

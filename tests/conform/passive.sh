@@ -89,6 +89,18 @@ else
 	echo "  many-flows: $spread_many; one-sport: $spread_one"
 	failures=$((failures + 1))
 fi
+# --case takes a comma-separated list: exactly the requirements of the
+# cases named (tx.psh-last: PSH-LAST; tx.ack-id: ACK-CONST, ACK-UNIQUE).
+rows=$("$conform" -q --pcap "$dir/many-flows.pcap" --case 'tx.psh-last,tx.ack-*' --no-color |
+	awk '$1 ~ /^STT-/ {print $1}' | sort | tr '\n' ' ')
+if [ "$rows" == "STT-3.2-ACK-CONST STT-3.2-ACK-UNIQUE STT-3.2-PSH-LAST " ]; then
+	echo "TEST: --case with a comma-separated list of globs             [ OK ]"
+	passed=$((passed + 1))
+else
+	echo "TEST: --case with a comma-separated list of globs             [FAIL]"
+	echo "  rows: $rows"
+	failures=$((failures + 1))
+fi
 # The reason names the packet and says what was expected.
 "$conform" -q --pcap "$dir/version.pcap" --no-color | grep -q 'STT-3.1-VERSION-ZERO.*FAIL.*expected 0, got 1 (packet 4)' \
 	&& { echo "TEST: reason says expected/got and the packet              [ OK ]"; passed=$((passed + 1)); } \
