@@ -427,18 +427,9 @@ void dump_packet(struct dump *d, const struct stt_cap_pkt *pkt)
 	if (o.truncated) {
 		handle_cut(d, pkt, &o);
 	} else {
-		struct stt_seg_in in = {
-			.key = { .src = o.src, .dst = o.dst, .dport = o.tcp.dport, .ack = o.tcp.ack },
-			.frame_len = stt_seq_frame_len(o.tcp.seq),
-			.offset = stt_seq_offset(o.tcp.seq),
-			.data = o.payload,
-			.len = o.payload_len,
-			.ts_ns = pkt->ts_ns,
-			.sport = o.tcp.sport,
-			.tcp_flags = o.tcp.flags,
-			.tos = o.tos,
-			.cookie = cookie,
-		};
+		struct stt_seg_in in;
+		stt_seg_in_from_outer(&in, &o, pkt->ts_ns);
+		in.cookie = cookie;
 		uint64_t late = stt_reasm_stats(d->reasm)->late_duplicates;
 		enum stt_seg_fate fate = stt_reasm_add(d->reasm, &in);
 		/* A dropped segment, and a late duplicate of a frame already
