@@ -16,6 +16,7 @@
 #include "stt/capture.h"
 #include "stt/csum.h"
 #include "stt/cursor.h"
+#include "stt/inner_build.h"
 #include "stt/io.h"
 #include "stt/outer.h"
 #include "stt/segment.h"
@@ -45,20 +46,10 @@ void cf_keep(struct cf_active *a, const uint8_t *pkt, size_t len)
 static void answer_arp(struct cf_active *a, const struct stt_inner *in)
 {
 	static struct cf_probe rep;
-	uint8_t b[64];
-	memcpy(b, in->arp_sha, 6);
-	memcpy(b + 6, a->o->inner_mac, 6);
-	stt_put_be16(b + 12, 0x0806);
-	uint8_t *p = b + 14;
-	stt_put_be16(p, 1);
-	stt_put_be16(p + 2, 0x0800);
-	p[4] = 6;
-	p[5] = 4;
-	stt_put_be16(p + 6, 2);
-	memcpy(p + 8, a->o->inner_mac, 6);
-	memcpy(p + 14, a->inner_src.a, 4);
-	memcpy(p + 18, in->arp_sha, 6);
-	memcpy(p + 24, in->arp_spa.a, 4);
+	uint8_t b[STT_ETH_HDR_LEN + STT_ARP_LEN];
+	stt_build_eth(b, sizeof(b), in->arp_sha, a->o->inner_mac, STT_ETHERTYPE_ARP);
+	stt_build_arp(b + STT_ETH_HDR_LEN, STT_ARP_LEN, STT_ARP_REPLY, a->o->inner_mac,
+		      a->inner_src.a, in->arp_sha, in->arp_spa.a);
 	memset(&rep.h, 0, sizeof(rep.h));
 	rep.h.context_id = a->o->context;
 	rep.len = stt_frame_build(&rep.h, b, 42, rep.frame, sizeof(rep.frame));
@@ -154,51 +145,30 @@ int cf_send_raw(struct cf_active *a, const uint8_t *pkt, size_t len)
 static size_t inner_echo(struct cf_active *a, uint8_t *b, size_t cap, uint16_t seq, uint8_t tos,
 			 size_t payload)
 {
-	size_t ip_len = 20 + 8 + payload;
-	if (14 + ip_len > cap || ip_len > 65535)
+	/* both IPv4: cf_active_run refuses other inner targets */
+	struct stt_ip_fields ipf = { .src = a->inner_src, .dst = a->o->inner_target,
+				     .proto = STT_IPPROTO_ICMP, .tos = tos, .ttl = 64, .id = seq };
+	size_t hdrs = STT_ETH_HDR_LEN + STT_IPV4_HDR_LEN;
+	size_t l4_len = STT_ICMP_ECHO_HDR_LEN + payload;
+	if (cap < hdrs || l4_len > cap - hdrs ||
+	    !stt_build_eth(b, cap, a->inner_dst_mac, a->o->inner_mac, STT_ETHERTYPE_IPV4) ||
+	    !stt_build_ip(b + STT_ETH_HDR_LEN, cap - STT_ETH_HDR_LEN, &ipf, l4_len))
 		return 0;
-	memcpy(b, a->inner_dst_mac, 6);
-	memcpy(b + 6, a->o->inner_mac, 6);
-	stt_put_be16(b + 12, 0x0800);
-	uint8_t *ip = b + 14;
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	ip[1] = tos;
-	stt_put_be16(ip + 2, (uint16_t)ip_len);
-	stt_put_be16(ip + 4, seq);
-	ip[8] = 64;
-	ip[9] = 1;
-	memcpy(ip + 12, a->inner_src.a, 4);
-	memcpy(ip + 16, a->o->inner_target.a, 4);
-	stt_put_be16(ip + 10, stt_csum_ipv4_hdr(ip, 20));
-	uint8_t *ic = ip + 20;
-	ic[0] = 8;
-	ic[1] = 0;
-	stt_put_be16(ic + 2, 0);
-	stt_put_be16(ic + 4, a->icmp_id);
-	stt_put_be16(ic + 6, seq);
+	uint8_t *ic = b + hdrs;
+	stt_build_icmp_echo(ic, cap - hdrs, false, false, a->icmp_id, seq);
 	for (size_t i = 0; i < payload; i++)
-		ic[8 + i] = (uint8_t)(0x20 + i % 64);
-	stt_put_be16(ic + 2, stt_csum_fold(stt_csum_add(0, ic, 8 + payload)));
-	return 14 + ip_len;
+		ic[STT_ICMP_ECHO_HDR_LEN + i] = (uint8_t)(0x20 + i % 64);
+	stt_l4_csum_set(ic, l4_len, &ipf);
+	return hdrs + l4_len;
 }
 
 size_t cf_inner_arp(struct cf_active *a, uint8_t *b)
 {
-	memset(b, 0xff, 6);
-	memcpy(b + 6, a->o->inner_mac, 6);
-	stt_put_be16(b + 12, 0x0806);
-	uint8_t *p = b + 14;
-	stt_put_be16(p, 1);
-	stt_put_be16(p + 2, 0x0800);
-	p[4] = 6;
-	p[5] = 4;
-	stt_put_be16(p + 6, 1);
-	memcpy(p + 8, a->o->inner_mac, 6);
-	memcpy(p + 14, a->inner_src.a, 4);
-	memset(p + 18, 0, 6);
-	memcpy(p + 24, a->o->inner_target.a, 4);
-	return 14 + 28;
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	stt_build_eth(b, STT_ETH_HDR_LEN, bcast, a->o->inner_mac, STT_ETHERTYPE_ARP);
+	stt_build_arp(b + STT_ETH_HDR_LEN, STT_ARP_LEN, STT_ARP_REQUEST, a->o->inner_mac,
+		      a->inner_src.a, NULL, a->o->inner_target.a);
+	return STT_ETH_HDR_LEN + STT_ARP_LEN;
 }
 
 void cf_tmpl(struct cf_active *a, struct stt_outer_tmpl *t, const uint8_t *inner, size_t ilen)

@@ -86,20 +86,6 @@ enum {
 	OPT_EXPECT_ECN,
 };
 
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned v[6];
-	char tail;
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++) {
-		if (v[i] > 255)
-			return -1;
-		mac[i] = (uint8_t)v[i];
-	}
-	return 0;
-}
-
 static void parse_addr(const char *opt, const char *s, struct stt_addr *a)
 {
 	if (stt_addr_parse(s, a) != 0)
@@ -186,7 +172,7 @@ int main(int argc, char **argv)
 			parse_addr("--inner-src", optarg, &ao.inner_src);
 			break;
 		case OPT_INNER_MAC:
-			if (parse_mac(optarg, ao.inner_mac) != 0)
+			if (stt_cli_parse_mac(optarg, ao.inner_mac) != 0)
 				stt_cli_usage_error("--inner-mac: expected xx:xx:xx:xx:xx:xx, got '%s'",
 						    optarg);
 			break;

@@ -335,18 +335,9 @@ void cf_txan_packet(struct cf_txan *t, int linktype, const uint8_t *pkt, size_t 
 		t->truncated++;
 		return;
 	}
-	struct stt_seg_in s = {
-		.key = { .src = o.src, .dst = o.dst, .dport = o.tcp.dport, .ack = o.tcp.ack },
-		.frame_len = stt_seq_frame_len(o.tcp.seq),
-		.offset = stt_seq_offset(o.tcp.seq),
-		.data = o.payload,
-		.len = o.payload_len,
-		.ts_ns = ts_ns,
-		.sport = o.tcp.sport,
-		.tcp_flags = o.tcp.flags,
-		.tos = o.tos,
-		.cookie = pktno,
-	};
+	struct stt_seg_in s;
+	stt_seg_in_from_outer(&s, &o, ts_ns);
+	s.cookie = pktno;
 	stt_reasm_add(t->ra, &s);
 }
 
