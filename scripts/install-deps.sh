@@ -7,4 +7,4 @@ apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config clang \
   libpcap-dev libnet1-dev libjansson-dev \
   tcpdump tshark iproute2 nftables ethtool iperf3 valgrind \
-  procps python3 iputils-ping >/dev/null
+  procps python3 iputils-ping zsh groff-base >/dev/null
