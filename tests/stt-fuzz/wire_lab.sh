@@ -36,7 +36,9 @@ check "tunnel B is still running" kill -0 "${LAB_PIDS[0]}"
 if [ -n "$STT_RECV" ] && [ -x "$STT_RECV" ]; then
 	lab_stop_tunnels
 	# a "broken" target: echoes frames back, then exits after 150 frames
-	inB "$STT_RECV" -i ub --echo -q --no-stats --count 150 >"$LAB_DIR/recv.log" 2>&1 &
+	# ip netns exec directly, not the inB function: "&" on a function forks a
+	# subshell, and killing that at cleanup would leave the program running
+	ip netns exec "$NSB" "$STT_RECV" -i ub --echo -q --no-stats --count 150 >"$LAB_DIR/recv.log" 2>&1 &
 	LAB_PIDS+=($!)
 	sleep 0.5
 	inA "$STT_FUZZ" --target $UB4 --iface ua --inner-target $IB --inner-src $IA \
@@ -53,7 +55,7 @@ fi
 
 if [ -n "$STT_WEDGE" ] && [ -x "$STT_WEDGE" ]; then
 	lab_stop_tunnels
-	inB "$STT_WEDGE" ub $UB4 1 >"$LAB_DIR/wedge.log" 2>&1 &
+	ip netns exec "$NSB" "$STT_WEDGE" ub $UB4 1 >"$LAB_DIR/wedge.log" 2>&1 &
 	LAB_PIDS+=($!)
 	sleep 0.5
 	rm -rf "$out"
