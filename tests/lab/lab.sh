@@ -50,6 +50,9 @@ lab_init() {
 	*/*) [ -x "$STT_TUNNEL" ] || lab_skip "no stt-tunnel at $STT_TUNNEL" ;;
 	*) command -v "$STT_TUNNEL" >/dev/null || lab_skip "no stt-tunnel in PATH" ;;
 	esac
+	# a -DSTT_LINUX_IO=OFF build has no TAP backend on Linux: nothing to test
+	"$STT_TUNNEL" --version 2>/dev/null | grep -q '^I/O backends:.* tap' ||
+		lab_skip "stt-tunnel built without the Linux I/O backends (no TAP)"
 	LAB_DIR=$(mktemp -d /tmp/stt-lab.XXXXXX)
 	trap lab_cleanup EXIT
 	trap 'exit 1' INT TERM
