@@ -15,14 +15,20 @@
 # each RUNS times (default 3), contenders interleaved so that a busy
 # moment of the machine hits all of them, and prints the medians.
 #
-# Two underlay settings, the same for every contender (GRO on both veths
-# in both):
+# Three underlay settings, the same for every contender (GRO on both
+# veths in all; BENCH_SETTINGS="..." picks some):
 #   sw-gso   veth TSO off: the kernel cuts VXLAN's and STT's super-packets
 #            into MTU-sized segments in software (skb_segment) on the
 #            sending veth, as for a NIC without tunnel TSO
 #   tso      veth TSO on (incl. tx-udp_tnl-segmentation): 64 KB packets
 #            cross the veth whole, as with a NIC that segments in
-#            hardware; the tunnel's own segmentation is not affected
+#            hardware, VXLAN's UDP-tunnelled TCP included; the tunnel's
+#            own segmentation is not affected
+#   tso-plain  veth TSO on for TCP but tx-udp_tnl-segmentation off: a
+#            NIC with plain TCP segmentation offload and none for UDP
+#            tunnels, the case STT was designed for (its frames look
+#            like TCP, so they are segmented "in hardware"; VXLAN's fall
+#            back to software GSO)
 #
 # CPU s/GB is the CPU time (user + system, softirqs included as they run
 # in our processes' context) of everything this script starts (iperf3 at
@@ -104,7 +110,18 @@ median() { # numbers... -> median, or 0
 # ---- the contenders ----
 fresh() { # underlay setting
 	lab_reset
-	if [ "$1" = tso ]; then lab_underlay on on; else lab_underlay on off; fi
+	case $1 in
+	tso) lab_underlay on on ;;
+	tso-plain)
+		lab_underlay on on
+		local ns dev
+		for ns in "$NSA:ua" "$NSB:ub"; do
+			dev=${ns#*:}
+			ip netns exec "${ns%%:*}" ethtool -K "$dev" tx-udp_tnl-segmentation off \
+				tx-udp_tnl-csum-segmentation off >/dev/null 2>&1
+		done ;;
+	*) lab_underlay on off ;;
+	esac
 }
 offloads_of() { # NS DEV -> "tso on gso on gro on ..."
 	ip netns exec "$1" ethtool -k "$2" 2>/dev/null | awk -F': ' '
@@ -146,7 +163,7 @@ contender() { # NAME SETTING: set it up and run iperf3 once
 declare -A UNDERLAY_INFO
 names="veth vxlan stt stt-no-tso"
 [ -n "$base" ] && names="$names stt-base"
-settings=${BENCH_SETTINGS:-"sw-gso tso"}
+settings=${BENCH_SETTINGS:-"sw-gso tso tso-plain"}
 for r in $(seq 1 "$runs"); do
 	for set in $settings; do
 		for n in $names; do

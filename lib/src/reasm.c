@@ -400,12 +400,16 @@ static bool done_absorbs(const struct reasm_frame *f, const struct stt_seg_in *s
 	return true;
 }
 
-static void frame_deliver(struct stt_reasm *r, struct reasm_frame *f)
+/* Deliver a complete frame: from the caller's segment when it held the
+ * whole frame (whole, not NULL), else from the frame's own storage. */
+static void frame_deliver(struct stt_reasm *r, struct reasm_frame *f, const uint8_t *whole)
 {
 	unsigned n = chunks_for(f->frame_len);
 	const uint8_t *data;
 
-	if (f->flat_data) {
+	if (whole) {
+		data = whole;
+	} else if (f->flat_data) {
 		data = f->flat_data;
 	} else if (n == 1) {
 		data = f->chunks[0]->data;
@@ -539,12 +543,40 @@ static int merge_chunked(struct stt_reasm *r, struct reasm_frame *f, const struc
 	return 0;
 }
 
+/* Store a segment's bytes in its frame's storage, chunked or flat.
+ * Returns 0 (*added = the new bytes), REASM_COVER_CONFLICT, or
+ * MERGE_NOMEM. */
+static int merge(struct stt_reasm *r, struct reasm_frame *f, const struct stt_seg_in *s,
+		 size_t end, size_t *added)
+{
+	/* Flat at once while memory is plentiful (no copy later), else only
+	 * once a quarter of the frame is there (see frame_promote). */
+	if (!f->flat_bits && f->frame_len > REASM_CHUNK_SIZE &&
+	    (f->have + s->len >= f->frame_len / 4u ||
+	     (f->have == 0 &&
+	      r->st.mem_held + reasm_flat_size(f->frame_len) <= r->cfg.mem_cap / 2)))
+		frame_promote(r, f, s->ts_ns);
+	if (f->flat_bits) {
+		int got;
+
+		if (r->cfg.keep_seg_records && !recs_reserve(r, f, s))
+			return MERGE_NOMEM;
+		got = merge_flat(f, s, end);
+		if (got == REASM_COVER_CONFLICT)
+			return REASM_COVER_CONFLICT;
+		*added = (size_t)got;
+		return 0;
+	}
+	return merge_chunked(r, f, s, end, added);
+}
+
 enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 {
 	struct reasm_frame *f;
 	uint64_t h;
 	size_t added = 0, end;
 	enum stt_seg_fate fate;
+	const uint8_t *whole = NULL;
 
 	r->st.segments++;
 	stt_reasm_expire(r, s->ts_ns);
@@ -586,24 +618,17 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 	}
 	r->last = f;
 
-	/* Flat at once while memory is plentiful (no copy later), else only
-	 * once a quarter of the frame is there (see frame_promote). */
-	if (!f->flat_bits && f->frame_len > REASM_CHUNK_SIZE &&
-	    (f->have + s->len >= f->frame_len / 4u ||
-	     (f->have == 0 &&
-	      r->st.mem_held + reasm_flat_size(f->frame_len) <= r->cfg.mem_cap / 2)))
-		frame_promote(r, f, s->ts_ns);
-	if (f->flat_bits) {
-		int got;
-
+	if (f->have == 0 && s->offset == 0 && s->len == f->frame_len) {
+		/* The whole frame in one segment: a small frame, or a run of
+		 * segments the kernel or NIC coalesced (GRO/LRO), the common
+		 * case at speed. It is delivered straight from the caller's
+		 * bytes: no buffer, no copy. */
 		if (r->cfg.keep_seg_records && !recs_reserve(r, f, s))
 			goto nomem;
-		got = merge_flat(f, s, end);
-		if (got == REASM_COVER_CONFLICT)
-			return frame_poison(r, f, s);
-		added = (size_t)got;
+		whole = s->data;
+		added = s->len;
 	} else {
-		int rc = merge_chunked(r, f, s, end, &added);
+		int rc = merge(r, f, s, end, &added);
 
 		if (rc == REASM_COVER_CONFLICT)
 			return frame_poison(r, f, s);
@@ -661,7 +686,7 @@ enum stt_seg_fate stt_reasm_add(struct stt_reasm *r, const struct stt_seg_in *s)
 		rec->fate = (uint8_t)fate;
 	}
 	if (f->have == f->frame_len)
-		frame_deliver(r, f);
+		frame_deliver(r, f, whole);
 	return fate;
 
 nomem:

@@ -15,6 +15,7 @@
 struct rt_delivery {
 	struct stt_reasm_key key;
 	uint8_t *data;
+	const uint8_t *at; /* where the reassembler delivered it from */
 	size_t len;
 	unsigned nsegs, accepted, dups;
 	bool sport_varied, any_ce, have_first_tos;
@@ -50,6 +51,7 @@ static inline void rt_on_deliver(void *ctx, const struct stt_reasm_frame *f)
 	struct rt_delivery *d = &c->del[c->ndel++];
 	d->key = f->key;
 	d->len = f->len;
+	d->at = f->data;
 	d->data = NULL;
 	if (c->keep_bytes) {
 		d->data = malloc(f->len ? f->len : 1);

@@ -114,6 +114,38 @@ static void test_single_segment_64k(void)
 	rt_reset(&C);
 }
 
+static void test_whole_frame_zero_copy(void)
+{
+	uint64_t seed = 22;
+	struct stt_reasm *r = rt_new(&C, 0, 0, true);
+	const struct stt_reasm_stats *st = stt_reasm_stats(r);
+	struct stt_seg_in s = rt_seg(rt_key(1, 9), F1, 60000, 0, 60000, 7);
+	struct stt_seg_in other = rt_seg(rt_key(1, 9), F2, 60000, 0, 60000, 8);
+
+	check_test("reasm: a whole frame in one segment is delivered from the caller's bytes");
+	rt_fill(F1, 60000, &seed);
+	rt_fill(F2, 60000, &seed);
+	CHECK_EQ(STT_SEG_ACCEPTED, stt_reasm_add(r, &s));
+	CHECK_EQ(1, C.ndel);
+	CHECK(C.del[0].at == F1); /* no copy into reassembly storage */
+	CHECK(delivered_equals(&C.del[0], F1, 60000));
+	CHECK_EQ(1, C.del[0].nsegs);
+	CHECK_EQ(STT_SEG_ACCEPTED, C.del[0].recs[0].fate);
+	CHECK(st->mem_peak < 4096); /* never charged for a 60000-byte buffer */
+	/* the delivered entry still absorbs a late copy... */
+	CHECK_EQ(STT_SEG_DUPLICATE, stt_reasm_add(r, &s));
+	CHECK_EQ(1, st->late_duplicates);
+	CHECK_EQ(1, C.ndel);
+	/* ...and a different frame reusing the ack starts afresh */
+	CHECK_EQ(STT_SEG_ACCEPTED, stt_reasm_add(r, &other));
+	CHECK_EQ(2, C.ndel);
+	CHECK(C.del[1].at == F2);
+	CHECK_EQ(2, st->frames_delivered);
+	CHECK_EQ(0, st->frames_held);
+	stt_reasm_free(r);
+	rt_reset(&C);
+}
+
 static void test_duplicates(void)
 {
 	uint64_t seed = 3;
@@ -658,6 +690,7 @@ int main(void)
 	C.keep_bytes = true;
 	test_in_order();
 	test_single_segment_64k();
+	test_whole_frame_zero_copy();
 	test_duplicates();
 	test_per_frame_facts();
 	test_keys_apart();
