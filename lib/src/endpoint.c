@@ -7,6 +7,7 @@
 #include "endpoint_internal.h"
 #include "stt/csum.h"
 #include "stt/cursor.h"
+#include "stt/inner_build.h"
 #include "stt/outer.h"
 #include "stt/segment.h"
 
@@ -393,29 +394,80 @@ static int send_to_peer(struct stt_endpoint *ep, struct ep_context *c, unsigned 
 	return sent;
 }
 
+/* The STT frame for an inner frame, in ep->cur: in place when the frame
+ * sits in txin behind room for the header (the TAP read it there), else
+ * copied into ep->frame. An outer 802.1Q tag moves into the header's VLAN
+ * field (the offload offsets, counted from the start of the frame, move
+ * with it). Returns the STT frame's length, 0 when it is too long. */
+static size_t frame_place(struct stt_endpoint *ep, uint64_t context_id, const uint8_t *f,
+			  size_t len, const struct stt_offload *off, struct stt_frame_hdr *h,
+			  struct stt_offload *moved)
+{
+	uint16_t tci = stt_vlan_tag_of(f, len);
+	bool in_txin = f == ep->txin + STT_FRAME_HDR_LEN;
+	const uint8_t *inner = f;
+	size_t ilen = len;
+
+	memset(h, 0, sizeof(*h));
+	if (tci) {
+		uint8_t *dst;
+
+		if (off) {
+			*moved = *off;
+			moved->csum_start = (uint16_t)(off->csum_start >= 16 ? off->csum_start - 4 : 0);
+			moved->hdr_len = (uint16_t)(off->hdr_len >= 16 ? off->hdr_len - 4 : 0);
+			off = moved;
+		}
+		ilen = len - 4;
+		if (ilen > STT_MAX_INNER_LEN)
+			return 0;
+		if (in_txin) {
+			/* slide the MAC addresses over the tag, in place */
+			dst = ep->txin + STT_FRAME_HDR_LEN + 4;
+			memmove(dst, f, 12);
+		} else {
+			dst = ep->frame + STT_FRAME_HDR_LEN;
+			memcpy(dst, f, 12);
+			memcpy(dst + 12, f + 16, len - 16);
+		}
+		inner = dst;
+	}
+	fill_frame_hdr(context_id, inner, ilen, off, h);
+	h->vlan_tci = tci;
+	if (tci || in_txin) {
+		if (ilen > STT_MAX_INNER_LEN)
+			return 0;
+		ep->cur = (uint8_t *)inner - STT_FRAME_HDR_LEN;
+		stt_frame_hdr_encode(h, ep->cur);
+		return STT_FRAME_HDR_LEN + ilen;
+	}
+	ep->cur = ep->frame;
+	return stt_frame_build(h, f, len, ep->frame, sizeof(ep->frame));
+}
+
 static int encap_one(struct stt_endpoint *ep, struct ep_context *c, const uint8_t *f, size_t len,
 		     const struct stt_offload *off)
 {
 	struct stt_frame_hdr h;
 	struct stt_ep_inner in;
 	struct stt_outer_tmpl t;
+	struct stt_offload moved;
 	size_t frame_len;
 	int sent = 0;
 
-	fill_frame_hdr(c->st.context_id, f, len, off, &h);
-	if (f == ep->txin + STT_FRAME_HDR_LEN && len <= STT_MAX_INNER_LEN) {
-		/* the frame already sits behind room for the header */
-		stt_frame_hdr_encode(&h, ep->txin);
-		frame_len = STT_FRAME_HDR_LEN + len;
-		ep->cur = ep->txin;
-	} else {
-		frame_len = stt_frame_build(&h, f, len, ep->frame, sizeof(ep->frame));
-		ep->cur = ep->frame;
-	}
+	frame_len = frame_place(ep, c->st.context_id, f, len, off, &h, &moved);
 	if (!frame_len) {
 		ep->st.tx_too_long++;
 		c->st.tx_drops++;
 		return 0;
+	}
+	if (h.vlan_tci) {
+		/* from here on, the frame as carried: without its tag */
+		f = ep->cur + STT_FRAME_HDR_LEN;
+		len -= 4;
+		if (off)
+			off = &moved;
+		c->st.tx_vlan_offloaded++;
 	}
 	if (off && (off->flags & STT_OFF_F_NEEDS_CSUM) && !(h.flags & STT_F_CSUM_PARTIAL))
 		finish_inner_csum(ep->cur + STT_FRAME_HDR_LEN, len, off);
@@ -640,6 +692,22 @@ static void on_frame(void *arg, const struct stt_reasm_frame *f)
 	if (!frame_offload(&h, inner, ilen, &in, &off)) {
 		ep->st.rx_bad_header++;
 		return;
+	}
+	if (stt_vlan_valid(h.vlan_tci)) {
+		/* the tag the sender took off (or asks us to apply) goes back
+		 * after the MAC addresses; offsets past it move by 4 */
+		size_t n = stt_vlan_insert(inner, ilen, h.vlan_tci, ep->rxbuf, sizeof(ep->rxbuf));
+		if (!n) {
+			ep->st.rx_bad_header++;
+			return;
+		}
+		inner = ep->rxbuf;
+		ilen = n;
+		if (off.flags & STT_OFF_F_NEEDS_CSUM)
+			off.csum_start = (uint16_t)(off.csum_start + 4);
+		if (off.hdr_len)
+			off.hdr_len = (uint16_t)(off.hdr_len + 4);
+		c->st.rx_vlan_applied++;
 	}
 	int pi = find_peer(ep, &f->key.src);
 	if (pi >= 0)

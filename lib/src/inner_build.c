@@ -5,6 +5,7 @@
 
 #include "stt/csum.h"
 #include "stt/cursor.h"
+#include "stt/wire.h"
 
 size_t stt_build_eth(uint8_t *buf, size_t cap, const uint8_t dst[6], const uint8_t src[6],
 		     uint16_t ethertype)
@@ -142,4 +143,31 @@ int stt_l4_csum_set(uint8_t *l4, size_t l4_len, const struct stt_ip_fields *ip)
 	}
 	stt_put_be16(l4 + at, c);
 	return 0;
+}
+
+uint16_t stt_vlan_tag_of(const uint8_t *f, size_t len)
+{
+	if (len < 18 || f[12] != 0x81 || f[13] != 0x00)
+		return 0;
+	uint16_t tci = (uint16_t)(f[14] << 8 | f[15]);
+	return stt_vlan_tci(tci >> 13, true, tci & STT_VLAN_ID_MASK);
+}
+
+size_t stt_vlan_insert(const uint8_t *in, size_t len, uint16_t tci, uint8_t *out, size_t cap)
+{
+	uint16_t tag = (uint16_t)((tci & 0xe000) | (tci & STT_VLAN_ID_MASK)); /* DEI 0 */
+
+	if (len < 12 || len + 4 > cap)
+		return 0;
+	if (out == in) {
+		memmove(out + 16, in + 12, len - 12);
+	} else {
+		memcpy(out, in, 12);
+		memcpy(out + 16, in + 12, len - 12);
+	}
+	out[12] = 0x81;
+	out[13] = 0x00;
+	out[14] = (uint8_t)(tag >> 8);
+	out[15] = (uint8_t)tag;
+	return len + 4;
 }

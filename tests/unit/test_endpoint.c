@@ -397,6 +397,60 @@ int main(void)
 	CHECK_EQ(16, sb.off[0].csum_offset);
 	CHECK_EQ(54, sb.off[0].hdr_len);
 
+	for (int zero_copy = 0; zero_copy < 2; zero_copy++) {
+		check_test(zero_copy ? "802.1Q tag to the STT header and back (zero-copy buffer)"
+				     : "802.1Q tag to the STT header and back (copied frame)");
+		static uint8_t tagged[70000];
+		setup(true, true, NULL);
+		n = make_tcp(f, 30000, 0);
+		memcpy(tagged, f, 12);
+		/* PCP 5, DEI 1 (not carried), VLAN 123 */
+		memcpy(tagged + 12, "\x81\x00\xb0\x7b", 4);
+		memcpy(tagged + 16, f + 12, n - 12);
+		struct stt_offload t_off = { STT_OFF_F_NEEDS_CSUM, STT_OFF_GSO_TCPV4, 58, 1448, 38, 16 };
+		const uint8_t *src = tagged;
+		if (zero_copy) {
+			uint8_t *zbuf = stt_endpoint_tx_buffer(ep_a, &cap);
+			memcpy(zbuf, tagged, n + 4);
+			src = zbuf;
+		}
+		CHECK_EQ(1, stt_endpoint_encap(ep_a, 0, src, n + 4, &t_off, 1000));
+		/* on the wire: V, PCP 5, VLAN 123 in the header; the inner frame
+		 * untagged, its L4 offset counted without the tag */
+		CHECK_EQ(stt_vlan_tci(5, true, 123), (sa.first_gso[54 + 6] << 8) | sa.first_gso[54 + 7]);
+		CHECK_EQ(34, sa.first_gso[54 + 2]);
+		CHECK(memcmp(sa.first_gso + 54 + 18, f, 14) == 0);
+		/* delivered: the tag back (DEI 0), offsets moved with it */
+		CHECK_EQ(1, sb.ndeliv);
+		CHECK_EQ(n + 4, sb.len[0]);
+		CHECK(memcmp(sb.frame[0], tagged, 14) == 0);
+		CHECK_EQ(0xa0, sb.frame[0][14]);
+		CHECK_EQ(0x7b, sb.frame[0][15]);
+		CHECK(memcmp(sb.frame[0] + 16, tagged + 16, n - 12) == 0);
+		CHECK_EQ(38, sb.off[0].csum_start);
+		CHECK_EQ(58, sb.off[0].hdr_len);
+		CHECK_EQ(1448, sb.off[0].gso_size);
+		struct stt_ep_ctx_stats ca, cb;
+		stt_endpoint_context_stats(ep_a, 0, &ca);
+		stt_endpoint_context_stats(ep_b, 0, &cb);
+		CHECK_EQ(1, ca.tx_vlan_offloaded);
+		CHECK_EQ(1, cb.rx_vlan_applied);
+	}
+
+	check_test("an 802.1ad tag stays in the frame; no V in the header");
+	setup(false, true, NULL);
+	n = make_tcp(f, 100, 0);
+	{
+		static uint8_t qinq[300];
+		memcpy(qinq, f, 12);
+		memcpy(qinq + 12, "\x88\xa8\x00\x07", 4);
+		memcpy(qinq + 16, f + 12, n - 12);
+		stt_endpoint_encap(ep_a, 0, qinq, n + 4, NULL, 1000);
+		CHECK_EQ(0, (sa.last_tx[54 + 6] << 8) | sa.last_tx[54 + 7]);
+		CHECK_EQ(1, sb.ndeliv);
+		CHECK(sb.len[0] == n + 4 && memcmp(sb.frame[0], qinq, n + 4) == 0);
+	}
+
 	check_test("checksum verified travels as DATA_VALID");
 	setup(false, true, NULL);
 	n = make_tcp(f, 100, 0);

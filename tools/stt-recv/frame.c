@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "recv.h"
+#include "stt/inner_build.h"
 #include "stt/io.h"
 
 #define MAX_FRAME_WARNINGS 64
@@ -474,9 +475,21 @@ void frame_deliver(void *ctx, const struct stt_reasm_frame *f)
 		stt_cli_warn("%s", stt_capw_error(r->decap));
 		r->cnt.out_errors++;
 	}
-	if (r->tap && stt_tap_write(r->tap, inner, inner_len, NULL) != 0) {
-		if (r->cnt.out_errors++ == 0)
-			stt_cli_warn("%s: write failed: %m", stt_tap_name(r->tap));
+	if (r->tap) {
+		/* The TAP is where the frame goes on: apply the header's VLAN
+		 * tag, as an endpoint does (the decap pcap keeps the frame as
+		 * carried, the tag being in the header and the JSON). */
+		static uint8_t tagged[STT_MAX_FRAME_LEN + 4];
+		const uint8_t *out = inner;
+		size_t out_len = inner_len;
+		if (stt_vlan_valid(h.vlan_tci)) {
+			out_len = stt_vlan_insert(inner, inner_len, h.vlan_tci, tagged, sizeof(tagged));
+			out = tagged;
+		}
+		if (!out_len || stt_tap_write(r->tap, out, out_len, NULL) != 0) {
+			if (r->cnt.out_errors++ == 0)
+				stt_cli_warn("%s: write failed: %m", stt_tap_name(r->tap));
+		}
 	}
 	if (r->echo && r->outer) {
 		if (echo_frame(r->echo, r->outer, f, &h, inner, inner_len, f->last_ts_ns) == 0)

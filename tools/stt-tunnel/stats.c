@@ -41,13 +41,15 @@ void tun_stats_print(FILE *f, struct stt_endpoint *ep, struct stt_underlay *u)
 		struct stt_ep_ctx_stats c;
 		stt_endpoint_context_stats(ep, i, &c);
 		fprintf(f, "context %llu: tx %llu frames %llu bytes (%llu segments, %llu gso, %llu tso "
-			   "frames, %llu drops), rx %llu frames %llu bytes (%llu ecn drops, %llu CE)\n",
+			   "frames, %llu vlan, %llu drops), rx %llu frames %llu bytes (%llu ecn drops, "
+			   "%llu CE, %llu vlan)\n",
 			(unsigned long long)c.context_id, (unsigned long long)c.tx_frames,
 			(unsigned long long)c.tx_bytes, (unsigned long long)c.tx_segments,
 			(unsigned long long)c.tx_gso_packets, (unsigned long long)c.tx_tso_inner,
-			(unsigned long long)c.tx_drops, (unsigned long long)c.rx_frames,
-			(unsigned long long)c.rx_bytes, (unsigned long long)c.rx_ecn_drops,
-			(unsigned long long)c.rx_ce_marked);
+			(unsigned long long)c.tx_vlan_offloaded, (unsigned long long)c.tx_drops,
+			(unsigned long long)c.rx_frames, (unsigned long long)c.rx_bytes,
+			(unsigned long long)c.rx_ecn_drops, (unsigned long long)c.rx_ce_marked,
+			(unsigned long long)c.rx_vlan_applied);
 	}
 	fflush(f);
 }
@@ -92,13 +94,15 @@ int tun_stats_json(FILE *f, struct stt_endpoint *ep, struct stt_underlay *u, dou
 		struct stt_ep_ctx_stats c;
 		stt_endpoint_context_stats(ep, i, &c);
 		json_array_append_new(
-			ctxs, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "context_id",
+			ctxs, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+					"context_id",
 					U(c.context_id), "tx_frames", U(c.tx_frames), "tx_bytes",
 					U(c.tx_bytes), "tx_segments", U(c.tx_segments), "tx_gso_packets",
 					U(c.tx_gso_packets), "tx_tso_frames", U(c.tx_tso_inner),
 					"tx_drops", U(c.tx_drops), "rx_frames", U(c.rx_frames),
 					"rx_bytes", U(c.rx_bytes), "rx_ecn_drops", U(c.rx_ecn_drops),
-					"rx_ce_marked", U(c.rx_ce_marked)));
+					"rx_ce_marked", U(c.rx_ce_marked), "tx_vlan_frames",
+					U(c.tx_vlan_offloaded), "rx_vlan_frames", U(c.rx_vlan_applied)));
 	}
 	json_object_set_new(root, "contexts", ctxs);
 	int rc = json_dumpf(root, f, JSON_COMPACT);

@@ -144,10 +144,12 @@ struct stt_ep_ctx_stats {
 	uint64_t tx_segments;		/* outer packets we built ourselves */
 	uint64_t tx_gso_packets;	/* super-packets handed to the kernel */
 	uint64_t tx_tso_inner;		/* inner super-frames carried (partial + MSS) */
+	uint64_t tx_vlan_offloaded;	/* 802.1Q tags moved into the STT header */
 	uint64_t tx_drops;		/* too long, no peer MAC, send error */
 	uint64_t rx_frames, rx_bytes;	/* inner frames / bytes delivered */
 	uint64_t rx_ecn_drops;		/* RFC 6040: CE outer over Not-ECT inner */
 	uint64_t rx_ce_marked;		/* inner frames we marked CE */
+	uint64_t rx_vlan_applied;	/* header VLAN tags put back into the frame */
 };
 
 struct stt_ep_stats {

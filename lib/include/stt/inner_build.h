@@ -81,6 +81,23 @@ size_t stt_build_udp(uint8_t *buf, size_t cap, uint16_t sport, uint16_t dport, s
 size_t stt_build_tcp(uint8_t *buf, size_t cap, uint16_t sport, uint16_t dport, uint32_t seq,
 		     uint32_t ack, uint8_t flags, uint16_t window);
 
+/* The 802.1Q tag and the STT header's VLAN field (draft section 2.2: the
+ * tag "to be applied" by the endpoint that sends the frame on). An
+ * encapsulating endpoint moves a frame's outer 802.1Q tag (TPID 0x8100)
+ * into the header, as Open vSwitch does with the tag it keeps as packet
+ * metadata; the decapsulating one puts it back. The field has no room for
+ * the tag's DEI bit (V sits there): it travels as 0.
+ *
+ * stt_vlan_tag_of: the STT VLAN field for the frame's outer 802.1Q tag
+ * (V set), or 0 when it has none (or an 802.1ad one, which stays in the
+ * frame).
+ * stt_vlan_insert: the frame with an 802.1Q tag for tci (PCP and VLAN ID;
+ * V and DEI ignored) after its MAC addresses, into out[cap]. Returns the
+ * new length (len + 4), or 0 when it does not fit or len < 12. out may
+ * equal in (the bytes are moved), but must not otherwise overlap it. */
+uint16_t stt_vlan_tag_of(const uint8_t *f, size_t len);
+size_t stt_vlan_insert(const uint8_t *in, size_t len, uint16_t tci, uint8_t *out, size_t cap);
+
 /* Set the checksum of the L4 segment at l4 (l4_len bytes: header and
  * payload) for ip->proto: ICMPv4 without a pseudo-header; ICMPv6, UDP and
  * TCP with one. A UDP checksum that comes out 0 is sent as 0xffff.
