@@ -23,20 +23,18 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "io_internal.h"
 
-#define AFP_MAX_BATCH 64
+#define AFP_MAX_BATCH 64 /* segments per sendmmsg() */
 
 struct afp {
 	int rx_fd, tx_fd;
 	int ifindex;
 	bool vnet; /* PACKET_VNET_HDR on tx_fd: checksum offload */
 	bool gso;  /* ... and super-packets wanted (cfg->tso) */
-	unsigned batch;
-	uint8_t *bufs; /* batch * STT_IO_RX_BUF */
+	struct stt_rxbatch rx; /* the receive slots; per slot: */
 	struct mmsghdr *msgs;
 	struct iovec *iovs;
 	struct sockaddr_ll *addrs;
@@ -166,24 +164,17 @@ static int afp_send_csum_batch(struct stt_underlay *u, const struct stt_tx_parts
 	return (int)done;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int afp_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max)
 {
 	struct afp *a = afp_of(u);
-	unsigned n = max < a->batch ? max : a->batch;
+	unsigned n = max < a->rx.n ? max : a->rx.n;
 	int got;
 
 	if (n == 0)
 		return 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct msghdr *h = &a->msgs[i].msg_hdr;
-		a->iovs[i].iov_base = a->bufs + (size_t)i * STT_IO_RX_BUF;
+		a->iovs[i].iov_base = stt_rxbatch_slot(&a->rx, i);
 		a->iovs[i].iov_len = STT_IO_RX_BUF;
 		memset(h, 0, sizeof(*h));
 		h->msg_name = &a->addrs[i];
@@ -197,18 +188,14 @@ static int afp_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned ma
 	if (got < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -1;
 
-	uint64_t now = mono_ns();
+	uint64_t now = stt_io_now_ns();
 	for (int i = 0; i < got; i++) {
 		struct msghdr *h = &a->msgs[i].msg_hdr;
 		struct stt_rx_pkt *p = &pkts[i];
 		size_t wire = a->msgs[i].msg_len;
 
-		memset(p, 0, sizeof(*p));
-		p->data = a->iovs[i].iov_base;
-		p->wirelen = wire;
-		p->len = wire < STT_IO_RX_BUF ? wire : STT_IO_RX_BUF;
+		stt_rx_pkt_init(p, a->iovs[i].iov_base, wire, wire, now);
 		p->outgoing = a->addrs[i].sll_pkttype == PACKET_OUTGOING;
-		p->ts_ns = now;
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
 			if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
 			    c->cmsg_len < CMSG_LEN(sizeof(struct tpacket_auxdata)))
@@ -248,7 +235,7 @@ static void afp_close(struct stt_underlay *u)
 		close(a->rx_fd);
 	if (a->tx_fd >= 0)
 		close(a->tx_fd);
-	free(a->bufs);
+	stt_rxbatch_free(&a->rx);
 	free(a->msgs);
 	free(a->iovs);
 	free(a->addrs);
@@ -335,15 +322,12 @@ static int open_rx(struct afp *a, const struct stt_underlay_config *cfg, char *e
 	while (recv(a->rx_fd, drain, sizeof(drain), MSG_DONTWAIT | MSG_TRUNC) >= 0)
 		;
 
-	a->batch = cfg->batch ? cfg->batch : 16;
-	if (a->batch > AFP_MAX_BATCH)
-		a->batch = AFP_MAX_BATCH;
-	a->bufs = malloc((size_t)a->batch * STT_IO_RX_BUF);
-	a->msgs = calloc(a->batch, sizeof(*a->msgs));
-	a->iovs = calloc(a->batch, sizeof(*a->iovs));
-	a->addrs = calloc(a->batch, sizeof(*a->addrs));
-	a->ctrl = calloc(a->batch, sizeof(*a->ctrl));
-	if (!a->bufs || !a->msgs || !a->iovs || !a->addrs || !a->ctrl) {
+	int slots = stt_rxbatch_init(&a->rx, cfg->batch);
+	a->msgs = calloc(a->rx.n, sizeof(*a->msgs));
+	a->iovs = calloc(a->rx.n, sizeof(*a->iovs));
+	a->addrs = calloc(a->rx.n, sizeof(*a->addrs));
+	a->ctrl = calloc(a->rx.n, sizeof(*a->ctrl));
+	if (slots < 0 || !a->msgs || !a->iovs || !a->addrs || !a->ctrl) {
 		stt_io_err(err, errlen, "out of memory");
 		return -1;
 	}

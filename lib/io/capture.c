@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,8 @@ struct stt_cap {
 	int snaplen;   /* effective */
 	int cut;       /* opts.snaplen, 0 when not cutting */
 	int linktype;
+	int wait_fd; /* live: polled by live_next(), -1: libpcap waits */
+	int wait_ms;
 	uint64_t count;
 	volatile sig_atomic_t stop;
 	char *iobuf; /* stdio buffer of the file, freed after pcap_close() */
@@ -72,6 +75,7 @@ static struct stt_cap *cap_alloc(const char *source)
 	if (!c)
 		return NULL;
 	snprintf(c->source, sizeof(c->source), "%s", source);
+	c->wait_fd = -1;
 	return c;
 }
 
@@ -95,6 +99,19 @@ static void apply_cut(struct stt_cap *c, const struct stt_cap_opts *opts)
 	c->snaplen = file_snap > 0 ? file_snap : STT_CAP_DEFAULT_SNAPLEN;
 	if (c->cut && c->cut < c->snaplen)
 		c->snaplen = c->cut;
+}
+
+/* The end of opening a file, mapped or through libpcap: link type, cut
+ * and filter. c, or NULL (closed, err set). */
+static struct stt_cap *file_ready(struct stt_cap *c, const struct stt_cap_opts *opts, char *err)
+{
+	c->linktype = pcap_datalink(c->p);
+	apply_cut(c, opts);
+	if (compile_filter(c, opts ? opts->filter : NULL, err) < 0) {
+		stt_cap_close(c);
+		return NULL;
+	}
+	return c;
 }
 
 /* --- the mapped fast path ---
@@ -265,15 +282,8 @@ struct stt_cap *stt_cap_open_file(const char *path, const struct stt_cap_opts *o
 	}
 	/* STT_CAP_NO_MAP=1 forces libpcap (tests compare the two paths). */
 	const char *nomap = getenv("STT_CAP_NO_MAP");
-	if (!is_stdin && !(nomap && *nomap == '1') && map_open(c, path)) {
-		c->linktype = pcap_datalink(c->p);
-		apply_cut(c, opts);
-		if (compile_filter(c, opts ? opts->filter : NULL, err) < 0) {
-			stt_cap_close(c);
-			return NULL;
-		}
-		return c;
-	}
+	if (!is_stdin && !(nomap && *nomap == '1') && map_open(c, path))
+		return file_ready(c, opts, err);
 	/* Our own FILE with a large buffer: libpcap reads records with
 	 * fread(), and stdio's default 4 KiB buffer costs a read(2) per
 	 * packet or two. */
@@ -296,13 +306,7 @@ struct stt_cap *stt_cap_open_file(const char *path, const struct stt_cap_opts *o
 		return NULL;
 	}
 	c->nano = pcap_get_tstamp_precision(c->p) == PCAP_TSTAMP_PRECISION_NANO;
-	c->linktype = pcap_datalink(c->p);
-	apply_cut(c, opts);
-	if (compile_filter(c, opts ? opts->filter : NULL, err) < 0) {
-		stt_cap_close(c);
-		return NULL;
-	}
-	return c;
+	return file_ready(c, opts, err);
 }
 
 static int live_status(struct stt_cap *c, int rc, const char *what, char *err)
@@ -337,7 +341,8 @@ struct stt_cap *stt_cap_open_live(const char *iface, const struct stt_cap_opts *
 	int snap = (opts && opts->snaplen > 0) ? opts->snaplen : STT_CAP_DEFAULT_SNAPLEN;
 	pcap_set_snaplen(c->p, snap);
 	pcap_set_promisc(c->p, opts && opts->promisc);
-	pcap_set_timeout(c->p, (opts && opts->timeout_ms > 0) ? opts->timeout_ms : 1000);
+	c->wait_ms = (opts && opts->timeout_ms > 0) ? opts->timeout_ms : 1000;
+	pcap_set_timeout(c->p, c->wait_ms);
 	if (opts && opts->immediate)
 		pcap_set_immediate_mode(c->p, 1);
 	if (opts && opts->bufsize > 0)
@@ -369,7 +374,32 @@ struct stt_cap *stt_cap_open_live(const char *iface, const struct stt_cap_opts *
 		stt_cap_close(c);
 		return NULL;
 	}
+	/* In immediate mode libpcap's blocking read does not come back at
+	 * the read timeout while the interface is idle (libpcap 1.10 on
+	 * Linux), and callers count on that timeout for their housekeeping
+	 * (giving up incomplete frames, flushing output). So the waiting is
+	 * ours: non-blocking reads and poll() with the timeout. Without a
+	 * selectable descriptor, libpcap's blocking read stays. */
+	int fd = pcap_get_selectable_fd(c->p);
+	if (fd >= 0 && pcap_setnonblock(c->p, 1, ebuf) == 0)
+		c->wait_fd = fd;
 	return c;
+}
+
+/* One live read for stt_cap_next(): pcap_next_ex()'s return codes, 0
+ * meaning nothing within the timeout. When the descriptor wakes up but
+ * nothing is read, that counts as a timeout too: a stream of packets the
+ * kernel filter lets through but libpcap does not hand out must not hold
+ * off the caller's housekeeping. */
+static int live_next(struct stt_cap *c, struct pcap_pkthdr **h, const u_char **data)
+{
+	int rc = pcap_next_ex(c->p, h, data);
+	if (rc != 0 || c->wait_fd < 0)
+		return rc;
+	struct pollfd pf = { .fd = c->wait_fd, .events = POLLIN };
+	if (poll(&pf, 1, c->wait_ms) <= 0) /* timeout, or a signal (EINTR) */
+		return c->stop ? PCAP_ERROR_BREAK : 0;
+	return pcap_next_ex(c->p, h, data);
 }
 
 struct stt_cap *stt_cap_open_read(const char *src, bool is_iface, const struct stt_cap_opts *opts,
@@ -391,6 +421,8 @@ enum stt_cap_result stt_cap_next(struct stt_cap *c, struct stt_cap_pkt *pkt)
 			h = &mh;
 			if (rc == 0)
 				rc = PCAP_ERROR_BREAK;
+		} else if (c->live) {
+			rc = live_next(c, &h, &data);
 		} else {
 			rc = pcap_next_ex(c->p, &h, &data);
 		}

@@ -105,6 +105,9 @@ int stt_io_iface_info(const char *name, uint8_t mac[6], unsigned *mtu, char *err
 	return 0;
 }
 
+#ifdef STT_LINUX_IO
+/* Without the Linux backends the lookup asks on the wire itself and the
+ * kernel's table is never read: see neigh_portable.c. */
 void stt_io_neigh_solicit(const struct stt_addr *ip)
 {
 	struct sockaddr_storage ss;
@@ -130,14 +133,5 @@ void stt_io_neigh_solicit(const struct stt_addr *ip)
 		return;
 	(void)!sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&ss, sl);
 	close(fd);
-}
-
-#ifndef STT_LINUX_IO
-int stt_io_neigh_lookup(const char *ifname, const struct stt_addr *ip, uint8_t mac[6])
-{
-	/* No portable neighbour-table query: the endpoint learns the peer's
-	 * address from the first packet it sends. */
-	(void)ifname, (void)ip, (void)mac;
-	return 1;
 }
 #endif

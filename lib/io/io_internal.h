@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "stt/io.h"
 
@@ -46,5 +47,39 @@ void stt_io_filter_expr(const struct stt_underlay_config *cfg, char *buf, size_t
 void stt_io_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define STT_IO_RX_BUF (65536 + 256) /* one GSO/GRO packet of up to 64 KB */
+
+/* ---- receive batches (rxbatch.c), the bookkeeping both backends share ---- */
+
+#define STT_IO_DEFAULT_BATCH 16
+#define STT_IO_MAX_BATCH 64
+
+/* n slots of STT_IO_RX_BUF bytes, one per packet of a receive call. */
+struct stt_rxbatch {
+	unsigned n;
+	uint8_t *bufs;
+};
+
+/* want slots (cfg->batch: 0 means the default; clamped to the maximum).
+ * 0, or -1 when out of memory. */
+int stt_rxbatch_init(struct stt_rxbatch *b, unsigned want);
+void stt_rxbatch_free(struct stt_rxbatch *b);
+
+static inline uint8_t *stt_rxbatch_slot(const struct stt_rxbatch *b, unsigned i)
+{
+	return b->bufs + (size_t)i * STT_IO_RX_BUF;
+}
+
+/* Describe a packet received into slot (caplen bytes offered, cut to the
+ * slot; wirelen on the wire) at ts_ns; checksum status and direction
+ * start unknown. Inline: it runs per packet in the receive loops. */
+static inline void stt_rx_pkt_init(struct stt_rx_pkt *p, uint8_t *slot, size_t caplen,
+				   size_t wirelen, uint64_t ts_ns)
+{
+	memset(p, 0, sizeof(*p));
+	p->data = slot;
+	p->len = caplen < STT_IO_RX_BUF ? caplen : STT_IO_RX_BUF;
+	p->wirelen = wirelen;
+	p->ts_ns = ts_ns;
+}
 
 #endif

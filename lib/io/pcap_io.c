@@ -5,18 +5,14 @@
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "io_internal.h"
 
-#define PCAPIO_MAX_BATCH 64
-
 struct pcapio {
 	pcap_t *p;
-	unsigned batch;
-	uint8_t *bufs;
+	struct stt_rxbatch rx;
 	struct stt_rx_pkt *fill; /* during pcap_dispatch */
-	unsigned filled;
+	unsigned want, filled;
 	uint64_t kernel_drops;
 };
 
@@ -63,34 +59,25 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *by
 {
 	struct pcapio *pio = (struct pcapio *)(void *)arg;
 	struct stt_rx_pkt *p;
-	uint8_t *buf;
-	struct timespec ts;
+	uint8_t *slot;
 
-	if (pio->filled >= pio->batch)
+	if (pio->filled >= pio->want)
 		return;
-	buf = pio->bufs + (size_t)pio->filled * STT_IO_RX_BUF;
+	slot = stt_rxbatch_slot(&pio->rx, pio->filled);
 	p = &pio->fill[pio->filled++];
-	memset(p, 0, sizeof(*p));
-	p->len = h->caplen < STT_IO_RX_BUF ? h->caplen : STT_IO_RX_BUF;
-	memcpy(buf, bytes, p->len);
-	p->data = buf;
-	p->wirelen = h->len;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	p->ts_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	stt_rx_pkt_init(p, slot, h->caplen, h->len, stt_io_now_ns());
+	memcpy(slot, bytes, p->len);
 }
 
 static int pio_recv(struct stt_underlay *u, struct stt_rx_pkt *pkts, unsigned max)
 {
 	struct pcapio *pio = pio_of(u);
-	unsigned want = max < pio->batch ? max : pio->batch;
 	int rc;
 
 	pio->fill = pkts;
 	pio->filled = 0;
-	unsigned saved = pio->batch;
-	pio->batch = want;
-	rc = pcap_dispatch(pio->p, (int)want, on_packet, (u_char *)(void *)pio);
-	pio->batch = saved;
+	pio->want = max < pio->rx.n ? max : pio->rx.n;
+	rc = pcap_dispatch(pio->p, (int)pio->want, on_packet, (u_char *)(void *)pio);
 	if (rc < 0)
 		return -1;
 	return (int)pio->filled;
@@ -110,7 +97,7 @@ static void pio_close(struct stt_underlay *u)
 		return;
 	if (pio->p)
 		pcap_close(pio->p);
-	free(pio->bufs);
+	stt_rxbatch_free(&pio->rx);
 	free(pio);
 	u->priv = NULL;
 }
@@ -140,13 +127,10 @@ int stt_pcapio_open(struct stt_underlay *u, const struct stt_underlay_config *cf
 	}
 	u->priv = pio;
 	u->ops = &pio_ops;
-	pio->batch = cfg->batch ? cfg->batch : 16;
-	if (pio->batch > PCAPIO_MAX_BATCH)
-		pio->batch = PCAPIO_MAX_BATCH;
-	pio->bufs = malloc((size_t)pio->batch * STT_IO_RX_BUF);
+	int slots = stt_rxbatch_init(&pio->rx, cfg->batch);
 	pio->p = pcap_create(cfg->ifname, ebuf);
-	if (!pio->bufs || !pio->p) {
-		stt_io_err(err, errlen, "pcap %s: %s", cfg->ifname, pio->bufs ? ebuf : "out of memory");
+	if (slots < 0 || !pio->p) {
+		stt_io_err(err, errlen, "pcap %s: %s", cfg->ifname, slots == 0 ? ebuf : "out of memory");
 		pio_close(u);
 		return -1;
 	}

@@ -8,10 +8,12 @@ Re-run after adding captures, then commit the new files.
 Usage: seed_from_pcaps.py [pcaps-dir [corpus-dir]]"""
 import hashlib
 import os
-import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "pcaps", "tools"))
+from pcapread import read_packets  # noqa: E402
+
 PCAPS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "pcaps")
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "corpus", "outer")
 # index into fuzz_outer.c's links[] for each pcap link type
@@ -20,26 +22,12 @@ MAX_BYTES = 2048
 
 
 def packets(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        return
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        end = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        end = ">"
-    else:
+    try:
+        link, bodies = read_packets(path)
+    except ValueError:
         return  # pcapng or not a capture: skipped
-    link = struct.unpack(end + "I", data[20:24])[0] & 0x0FFFFFFF
-    off = 24
-    while off + 16 <= len(data):
-        caplen = struct.unpack(end + "I", data[off + 8:off + 12])[0]
-        body = data[off + 16:off + 16 + caplen]
-        if len(body) < caplen:
-            return
+    for body in bodies:
         yield link, body
-        off += 16 + caplen
 
 
 def main():

@@ -12,10 +12,13 @@ Usage: decap_roundtrip.py STT_SEND STT_DUMP
 Exit: 0 all scenarios agree, 1 a mismatch, 2 setup error.
 """
 import os
-import struct
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pcaps",
+                                "tools"))
+from pcapread import read_packets  # noqa: E402
 
 COMMON = ["-q", "--seed", "1", "--start-time", "1700000000", "--context", "42",
           "--src", "192.0.2.1", "--dst", "192.0.2.2"]
@@ -37,25 +40,8 @@ SCENARIOS = [
 
 
 def packets(path):
-    """Packet bytes of a pcap file (microsecond or nanosecond, either
-    byte order)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        raise ValueError("%s: no pcap header" % path)
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        end = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        end = ">"
-    else:
-        raise ValueError("%s: not a pcap file" % path)
-    out, off = [], 24
-    while off + 16 <= len(data):
-        caplen = struct.unpack(end + "I", data[off + 8:off + 12])[0]
-        out.append(data[off + 16:off + 16 + caplen])
-        off += 16 + caplen
-    return out
+    """Packet bytes of a pcap file."""
+    return read_packets(path)[1]
 
 
 def run_one(send, dump, tmp, label, args, expect):

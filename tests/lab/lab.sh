@@ -5,6 +5,7 @@
 #
 #   . lab.sh
 #   lab_init                      # skip (77) unless root with netns support
+#   for mode in $LAB_MODES        # "tso no-tso"; "no-tso" without STT_LINUX_IO
 #   lab_underlay [gro on|off] [tso on|off]
 #   lab_tunnel A "--no-tso"       # stt-tunnel in host A with extra options
 #   lab_tunnel B ""
@@ -33,6 +34,8 @@ UB6=2001:db8::2
 IA=198.51.100.1
 IB=198.51.100.2
 LAB_CONTEXT=42
+LAB_NOIO=0
+LAB_MODES="tso no-tso"
 
 lab_log() { echo "# $*"; }
 
@@ -50,9 +53,21 @@ lab_init() {
 	*/*) [ -x "$STT_TUNNEL" ] || lab_skip "no stt-tunnel at $STT_TUNNEL" ;;
 	*) command -v "$STT_TUNNEL" >/dev/null || lab_skip "no stt-tunnel in PATH" ;;
 	esac
-	# a -DSTT_LINUX_IO=OFF build has no TAP backend on Linux: nothing to test
-	"$STT_TUNNEL" --version 2>/dev/null | grep -q '^I/O backends:.* tap' ||
-		lab_skip "stt-tunnel built without the Linux I/O backends (no TAP)"
+	# A -DSTT_LINUX_IO=OFF build (LAB_NOIO=1) runs the same lab over its
+	# portable backends: libpcap underlay, a plain TAP without offloads,
+	# ARP/ND on the wire, and no firewall backend (lab_tunnel installs
+	# the rule the tunnel prints). lab_need_linux_io skips what needs more.
+	local v
+	v=$("$STT_TUNNEL" --version 2>/dev/null)
+	grep -q '^I/O backends:.* tap' <<<"$v" || lab_skip "stt-tunnel built without a TAP backend"
+	if grep -q '^I/O backends:.* afpacket' <<<"$v"; then LAB_NOIO=0; else LAB_NOIO=1; fi
+	# the segmentation modes a test runs: kernel GSO (tso) needs AF_PACKET
+	LAB_MODES="tso no-tso"
+	if [ "$LAB_NOIO" = 1 ]; then
+		LAB_MODES="no-tso"
+		lab_log "portable build (-DSTT_LINUX_IO=OFF): pcap underlay, plain TAP, ARP/ND on the wire"
+		lab_log "SKIP tso mode: kernel GSO needs the Linux I/O backends (AF_PACKET); no-tso only"
+	fi
 	LAB_DIR=$(mktemp -d /tmp/stt-lab.XXXXXX)
 	trap lab_cleanup EXIT
 	trap 'exit 1' INT TERM
@@ -127,6 +142,44 @@ lab_tunnel() {
 		echo "lab: stt-tunnel on $host did not create $tap" >&2
 		exit 1
 	}
+	case "$extra" in *--no-firewall*) ;; *) lab_firewall "$ns" "$log" ;; esac
+}
+
+# lab_firewall NS LOG: in the portable build nothing installs the rule
+# that keeps the kernel's TCP from answering STT with RST; the tunnel
+# prints the exact nft command instead ("Run:" and the command on the next
+# line of its log). Run that very command in NS, so the test also proves
+# the printed command works. No-op in the Linux build.
+lab_firewall() {
+	local ns=$1 log=$2 cmd i
+	[ "$LAB_NOIO" = 1 ] || return 0
+	for i in $(seq 1 100); do
+		grep -q 'Run:$' "$log" 2>/dev/null && break
+		sleep 0.05
+	done
+	cmd=$(grep -A1 'Run:$' "$log" | tail -n 1 | sed 's/^ *//')
+	case "$cmd" in
+	"nft add table inet sttkit && "*) ;;
+	*)
+		cat "$log" >&2
+		echo "lab: no nft command in the tunnel's log" >&2
+		exit 1
+		;;
+	esac
+	ip netns exec "$ns" sh -c "$cmd" || {
+		echo "lab: the printed firewall command failed: $cmd" >&2
+		exit 1
+	}
+}
+
+# lab_need_linux_io WHAT: skip the rest of a test (exit 77 unless checks
+# already ran, then end with their verdict) when it needs a Linux backend
+# (AF_PACKET, TSO/GSO, TAP offloads, nftables) this build does not have.
+lab_need_linux_io() {
+	[ "$LAB_NOIO" = 1 ] || return 0
+	echo "SKIP: $* (needs the Linux I/O backends; this build has -DSTT_LINUX_IO=OFF)"
+	[ -n "${LAB_CHECKED:-}" ] && exit $LAB_FAILED
+	exit $LAB_SKIP
 }
 
 # lab_tunnel_cmd HOST args...: start stt-tunnel with exactly these args.
@@ -189,6 +242,7 @@ lab_stats_file() { echo "$LAB_DIR/stats-$1.json"; }
 check() {
 	local name=$1
 	shift
+	LAB_CHECKED=1
 	if "$@" >"$LAB_DIR/check.out" 2>&1; then
 		printf 'TEST: %-60s [ OK ]\n' "$name"
 	else
@@ -202,6 +256,7 @@ check() {
 check_fails() {
 	local name=$1
 	shift
+	LAB_CHECKED=1
 	if "$@" >"$LAB_DIR/check.out" 2>&1; then
 		printf 'TEST: %-60s [FAIL]\n' "$name"
 		echo "#   expected failure, got success"

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stt/csum.h"
-#include "stt/cursor.h"
+#include "cli.h"
+#include "stt/inner_build.h"
 #include "stt/io.h"
 #include "stt/segment.h"
 
@@ -24,13 +24,18 @@ static int die(const char *m)
 	return 2;
 }
 
-static int parse_mac(const char *s, uint8_t m[6])
+/* The "ipv4" inner packet after its Ethernet header: IPv4/UDP from
+ * 198.51.100.9 to the broadcast 198.51.100.255, port 9 to 9, no UDP
+ * checksum, the rest of the 60-byte frame as payload. */
+static int build_ipv4_udp(uint8_t *ip, size_t cap, uint8_t tos)
 {
-	unsigned v[6];
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+	struct stt_ip_fields f = { .proto = STT_IPPROTO_UDP, .tos = tos, .ttl = 64 };
+	size_t l4 = cap - STT_IPV4_HDR_LEN;
+
+	if (stt_addr_parse("198.51.100.9", &f.src) < 0 ||
+	    stt_addr_parse("198.51.100.255", &f.dst) < 0 || !stt_build_ip(ip, cap, &f, l4) ||
+	    !stt_build_udp(ip + STT_IPV4_HDR_LEN, l4, 9, 9, l4))
 		return -1;
-	for (int i = 0; i < 6; i++)
-		m[i] = (uint8_t)v[i];
 	return 0;
 }
 
@@ -54,7 +59,7 @@ int main(int argc, char **argv)
 	stt_outer_tmpl_defaults(&t);
 	t.with_eth = true;
 	if (stt_addr_parse(argv[2], &t.src) < 0 || stt_addr_parse(argv[3], &t.dst) < 0 ||
-	    parse_mac(argv[4], t.eth_dst) < 0)
+	    stt_cli_parse_mac(argv[4], t.eth_dst) < 0)
 		return die("bad address");
 	if (stt_io_iface_info(argv[1], mac, &mtu, err, sizeof(err)) < 0)
 		return die(err);
@@ -66,28 +71,19 @@ int main(int argc, char **argv)
 		return die(err);
 
 	/* inner: a broadcast Ethernet frame with a local experimental type */
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t inner_src[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	bool v4 = !strcmp(kind, "ipv4");
 	size_t ilen = strcmp(kind, "partial") == 0 ? 60000 : 60;
 	memset(inner, 0xab, ilen);
-	memset(inner, 0xff, 6);
-	memcpy(inner + 6, "\x02\x00\x00\x00\x00\x01", 6);
-	inner[12] = 0x88, inner[13] = 0xb5;
+	stt_build_eth(inner, ilen, bcast, inner_src, v4 ? STT_ETHERTYPE_IPV4 : 0x88b5);
 	if (!strcmp(kind, "version"))
 		h.version = 1;
-	if (!strcmp(kind, "ipv4")) {
+	if (v4) {
 		const char *it = getenv("INJ_INNER_TOS"), *ot = getenv("INJ_OUTER_TOS");
-		uint8_t *ip = inner + 14;
-		inner[12] = 0x08, inner[13] = 0x00;
-		memset(ip, 0, 28);
-		ip[0] = 0x45;
-		ip[1] = (uint8_t)(it ? strtoul(it, NULL, 0) : 0);
-		stt_put_be16(ip + 2, 46);
-		ip[8] = 64;
-		ip[9] = 17;
-		memcpy(ip + 12, "\xc6\x33\x64\x09\xc6\x33\x64\xff", 8);
-		stt_put_be16(ip + 10, stt_csum_ipv4_hdr(ip, 20));
-		stt_put_be16(ip + 20, 9);
-		stt_put_be16(ip + 22, 9);
-		stt_put_be16(ip + 24, 26);
+		if (build_ipv4_udp(inner + STT_ETH_HDR_LEN, ilen - STT_ETH_HDR_LEN,
+				   (uint8_t)(it ? strtoul(it, NULL, 0) : 0)) < 0)
+			return die("cannot build the inner IPv4 packet");
 		t.tos = (uint8_t)(ot ? strtoul(ot, NULL, 0) : 0);
 		h.flags = STT_F_IPV4;
 	}

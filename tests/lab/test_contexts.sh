@@ -15,6 +15,9 @@ sed "s/$UA4/X/; s/$UB4/$UA4/; s/X/$UB4/" "$LAB_DIR/a.json" >"$LAB_DIR/b.json"
 lab_tunnel_cmd A --config "$LAB_DIR/a.json" --stats-json 0.2 --stats-file "$SA"
 lab_tunnel_cmd B --config "$LAB_DIR/b.json" --stats-json 0.2 --stats-file "$SB"
 lab_wait_link "$NSA" stt1 && lab_wait_link "$NSB" stt1
+# the portable build prints the firewall rule rather than installing it
+lab_firewall "$NSA" "$(ls "$LAB_DIR"/tunnel-A-cmd*.log)"
+lab_firewall "$NSB" "$(ls "$LAB_DIR"/tunnel-B-cmd*.log)"
 lab_inner 1500 stt0 198.51.100.1 198.51.100.2
 lab_inner 1500 stt1 203.0.113.1 203.0.113.2
 check "context 42 carries traffic" ping_ok "$NSA" 198.51.100.2 1000 3

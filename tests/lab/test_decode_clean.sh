@@ -111,7 +111,7 @@ setup() { # TUNNEL_OPTS
 	lab_inner 65000
 }
 
-for mode in tso no-tso; do
+for mode in $LAB_MODES; do
 	extra=""
 	[ "$mode" = no-tso ] && extra="--no-tso"
 	setup "$extra"

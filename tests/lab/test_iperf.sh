@@ -4,7 +4,7 @@
 lab_init
 command -v iperf3 >/dev/null || lab_skip "needs iperf3"
 
-for mode in tso no-tso; do
+for mode in $LAB_MODES; do
 	extra=""
 	[ "$mode" = no-tso ] && extra="--no-tso"
 	lab_reset

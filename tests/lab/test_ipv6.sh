@@ -4,7 +4,7 @@
 lab_init
 LAB_INNER_V6=1
 
-for mode in tso no-tso; do
+for mode in $LAB_MODES; do
 	extra="--v6 --mtu 65000"
 	[ "$mode" = no-tso ] && extra="$extra --no-tso"
 	lab_reset

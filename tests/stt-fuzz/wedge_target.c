@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "stt/io.h"
 #include "stt/outer.h"
@@ -28,14 +27,6 @@ static void on_signal(int s)
 {
 	(void)s;
 	stop = 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 struct target {
@@ -108,7 +99,7 @@ int main(int argc, char **argv)
 
 		poll(&p, 1, 100);
 		while ((n = stt_underlay_recv(t.u, pk, 16)) > 0) {
-			uint64_t now = now_ns();
+			uint64_t now = stt_io_now_ns();
 			for (int i = 0; i < n; i++) {
 				struct stt_outer o;
 				if (pk[i].outgoing || now < wedged_until)
@@ -117,25 +108,16 @@ int main(int argc, char **argv)
 						    pk[i].wirelen, false, &o, NULL) != STT_PARSE_OK ||
 				    o.tcp.dport != STT_DEFAULT_PORT || !stt_addr_eq(&o.dst, &local))
 					continue;
-				uint16_t flen = stt_seq_frame_len(o.tcp.seq);
-				uint16_t off = stt_seq_offset(o.tcp.seq);
-				if ((size_t)off + o.payload_len == (size_t)flen + 1) {
+				struct stt_seg_in s;
+				stt_seg_in_from_outer(&s, &o, now);
+				if ((size_t)s.offset + s.len == (size_t)s.frame_len + 1) {
 					/* the planted bug */
 					wedged_until = now + wedge_ns;
 					t.wedges++;
 					fprintf(stderr, "stt-fuzz-wedge-target: wedged by a segment at offset %u, %zu bytes, frame length %u\n",
-						off, o.payload_len, flen);
+						s.offset, s.len, s.frame_len);
 					continue;
 				}
-				struct stt_seg_in s = {
-					.key = { o.src, o.dst, o.tcp.dport, o.tcp.ack },
-					.frame_len = flen,
-					.offset = off,
-					.data = o.payload,
-					.len = o.payload_len,
-					.ts_ns = now,
-					.sport = o.tcp.sport,
-				};
 				t.cur = &o;
 				stt_reasm_add(t.r, &s);
 			}

@@ -23,6 +23,23 @@ static const uint8_t PKT_IP4_B[4] = { 198, 51, 100, 2 };
 static const uint8_t PKT_IP6_A[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t PKT_IP6_B[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 
+/* xorshift32: the deterministic random stream of the robustness tests
+ * (*x must not start at 0). */
+static inline uint32_t pkt_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* len bytes of that stream into b, one draw a byte. */
+static inline void pkt_rand_fill(uint32_t *x, uint8_t *b, size_t len)
+{
+	for (size_t k = 0; k < len; k++)
+		b[k] = (uint8_t)pkt_rand(x);
+}
+
 static inline void pkt_put(struct pkt *p, const void *d, size_t n)
 {
 	memcpy(p->b + p->len, d, n);

@@ -653,17 +653,9 @@ static void test_random_frames(void)
 
 	check_test("frame: 20000 random frames, no crash, findings well-formed");
 	for (unsigned i = 0; i < 20000; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		size_t len = x % 200;
+		size_t len = pkt_rand(&x) % 200;
 		uint8_t *b = malloc(len ? len : 1);
-		for (size_t k = 0; k < len; k++) {
-			x ^= x << 13;
-			x ^= x >> 17;
-			x ^= x << 5;
-			b[k] = (uint8_t)x;
-		}
+		pkt_rand_fill(&x, b, len);
 		/* make some of them plausible Ethernet/IP so deep paths run */
 		if (len > 32 && (i & 1)) {
 			b[18 + 12] = (i & 2) ? 0x08 : 0x86;

@@ -580,17 +580,9 @@ static void test_random_bytes(void)
 
 	check_test("summary: 20000 random frames, no crash");
 	for (unsigned i = 0; i < 20000; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		size_t len = x % 160;
+		size_t len = pkt_rand(&x) % 160;
 		uint8_t *b = malloc(len ? len : 1);
-		for (size_t k = 0; k < len; k++) {
-			x ^= x << 13;
-			x ^= x >> 17;
-			x ^= x << 5;
-			b[k] = (uint8_t)x;
-		}
+		pkt_rand_fill(&x, b, len);
 		static const uint16_t types[] = { 0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8 };
 		if (len > 16 && (i % 4)) {
 			uint16_t ty = types[i % 5];

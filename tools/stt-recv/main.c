@@ -376,7 +376,12 @@ int main(int argc, char **argv)
 	memset(&copts, 0, sizeof(copts));
 	copts.filter = filter;
 	copts.immediate = true;
-	copts.timeout_ms = 100;
+	/* How long a read may wait on an idle interface: the loop below gives
+	 * up incomplete frames (stt_reasm_expire) when it comes back empty,
+	 * so a tenth of the reassembly timeout, at most 100 ms. */
+	uint64_t wake_ms = (o.reasm_timeout_ns ? o.reasm_timeout_ns : STT_REASM_DEFAULT_TIMEOUT_NS) /
+			   10 / 1000000u;
+	copts.timeout_ms = wake_ms < 1 ? 1 : wake_ms > 100 ? 100 : (int)wake_ms;
 	if (o.iface) {
 		/* In immediate mode libpcap gives every packet a slot of
 		 * snaplen bytes: 256 KB slots in its 2 MB default buffer held
@@ -452,8 +457,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (o.timeout_ns) {
-		/* libpcap in immediate mode does not come back from an idle
-		 * interface at its read timeout: the alarm breaks the read. */
+		/* Where libpcap has no selectable descriptor, its read in
+		 * immediate mode may not come back from an idle interface at
+		 * its timeout: the alarm breaks the read. */
 		struct itimerval it;
 		memset(&it, 0, sizeof(it));
 		it.it_value.tv_sec = (time_t)(o.timeout_ns / 1000000000u);

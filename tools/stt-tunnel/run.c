@@ -54,13 +54,6 @@ struct tun {
 	uint8_t rxcopy[STT_MAX_FRAME_LEN]; /* see finish_csum() */
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void tx_flush(struct tun *t)
 {
 	if (!t->ntx)
@@ -239,7 +232,7 @@ static int setup(struct tun *t, char *err, size_t errlen)
 		.underlay_mtu = mtu,
 		.qos = o->qos,
 		.use_gso = o->tso && stt_underlay_can_gso(t->u),
-		.seed = (uint32_t)(mono_ns() ^ ((uint64_t)getpid() << 16)),
+		.seed = (uint32_t)(stt_io_now_ns() ^ ((uint64_t)getpid() << 16)),
 		.accept_partial_csum = stt_underlay_backend(t->u) == STT_IO_PCAP,
 	};
 	memcpy(ec.local_mac, mac, 6);
@@ -346,7 +339,7 @@ static int read_tap(struct tun *t, unsigned i)
 		}
 		if (n == 0)
 			break;
-		stt_endpoint_encap(t->ep, i, buf, (size_t)n, &off, mono_ns());
+		stt_endpoint_encap(t->ep, i, buf, (size_t)n, &off, stt_io_now_ns());
 		tx_flush(t);
 	}
 	return 0;
@@ -365,7 +358,7 @@ static void read_underlay(struct tun *t)
 			if (pkts[i].outgoing)
 				continue;
 			stt_endpoint_input(t->ep, pkts[i].data, pkts[i].len, map_csum(pkts[i].csum),
-					   pkts[i].ts_ns ? pkts[i].ts_ns : mono_ns());
+					   pkts[i].ts_ns ? pkts[i].ts_ns : stt_io_now_ns());
 		}
 		if (n < RX_BATCH)
 			break;
@@ -397,7 +390,7 @@ int tun_run(const struct tun_opts *o)
 		return STT_EXIT_ERROR;
 	}
 
-	uint64_t start = mono_ns(), next_stats = 0, next_neigh = 0;
+	uint64_t start = stt_io_now_ns(), next_stats = 0, next_neigh = 0;
 	uint64_t next_refresh = start + NEIGH_REFRESH_NS;
 	if (o->stats_interval > 0)
 		next_stats = start + (uint64_t)(o->stats_interval * 1e9);
@@ -424,7 +417,7 @@ int tun_run(const struct tun_opts *o)
 		if (ufd < 0 || (pr > 0 && (pfd[n - 1].revents & POLLIN)))
 			read_underlay(t);
 
-		uint64_t now = mono_ns();
+		uint64_t now = stt_io_now_ns();
 		stt_endpoint_tick(t->ep, now);
 		if (now >= next_neigh) {
 			resolve_peers(t, now >= next_refresh);
@@ -442,7 +435,7 @@ int tun_run(const struct tun_opts *o)
 		}
 	}
 	if (o->stats_interval > 0)
-		write_stats(t, (double)(mono_ns() - start) / 1e9);
+		write_stats(t, (double)(stt_io_now_ns() - start) / 1e9);
 	if (!o->quiet)
 		fprintf(stderr, "%s: shutting down\n", stt_cli_prog());
 	teardown(t);

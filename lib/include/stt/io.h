@@ -8,9 +8,17 @@
  *             kernel BPF filter and batched recvmmsg/sendmmsg.
  *   pcap      libpcap live capture + pcap_inject: portable, no offloads.
  *             Built everywhere; the only one without STT_LINUX_IO.
- * TAP: Linux /dev/net/tun with IFF_VNET_HDR and TUNSETOFFLOAD; elsewhere
- * a stub that fails with a clear message. nftables: Linux only (runs the
- * nft(8) command); elsewhere a stub.
+ * TAP: with STT_LINUX_IO, Linux /dev/net/tun with IFF_VNET_HDR and
+ * TUNSETOFFLOAD (checksum/TSO offload). Without it, a plain TAP with no
+ * offloads: /dev/net/tun with IFF_TAP|IFF_NO_PI on Linux, /dev/tapN on the
+ * BSDs and macOS; MTU and link state are set with the ordinary
+ * SIOCSIFMTU/SIOCSIFFLAGS ioctls.
+ * Neighbours: with STT_LINUX_IO the kernel's table (rtnetlink); without
+ * it, we ask on the wire (ARP / Neighbor Solicitation through libpcap,
+ * stt_io_neigh_probe) and cache the answers ourselves.
+ * nftables: with STT_LINUX_IO the rule is installed by running nft(8);
+ * without it, nothing is installed and the caller gets the exact nft
+ * command line to run by hand.
  *
  * All functions that can fail return NULL or -1 and write a one-line
  * reason (no trailing newline) into err[errlen] when err is not NULL. */
@@ -39,9 +47,21 @@ int stt_io_iface_info(const char *name, uint8_t mac[6], unsigned *mtu, char *err
 /* Link-layer address of a neighbour (ARP / NDP table) on interface ifname.
  * Returns 0 and fills mac, 1 when not (yet) known, -1 on error.
  * stt_io_neigh_solicit() makes the kernel resolve it (sends one UDP
- * datagram to the discard port), so a later lookup can succeed. */
+ * datagram to the discard port), so a later lookup can succeed.
+ * Without STT_LINUX_IO the lookup itself asks on the wire (ARP / ND via
+ * libpcap, at most 100 ms per probe, answers cached 30 s; after failures
+ * no new probe for 100 ms, doubling up to 1.6 s) and
+ * stt_io_neigh_solicit() does nothing. */
 int stt_io_neigh_lookup(const char *ifname, const struct stt_addr *ip, uint8_t mac[6]);
 void stt_io_neigh_solicit(const struct stt_addr *ip);
+/* Ask on the wire, without the kernel: inject an ARP request (IPv4) or a
+ * Neighbor Solicitation (IPv6) on ifname with libpcap, from ifname's MAC
+ * and an address of ifname, and wait up to timeout_ms for the answer.
+ * Returns 0 and fills mac, 1 when nobody answered in time, -1 on error
+ * (err set). Blocks; needs the privileges of a live capture. Without
+ * STT_LINUX_IO, stt_io_neigh_lookup() is this plus a cache. */
+int stt_io_neigh_probe(const char *ifname, const struct stt_addr *ip, uint8_t mac[6],
+		       unsigned timeout_ms, char *err, size_t errlen);
 
 /* ---- the underlay ---- */
 
@@ -87,6 +107,10 @@ struct stt_rx_pkt {
 	bool outgoing;	     /* our own host sent it (PACKET_OUTGOING) */
 	uint64_t ts_ns;	     /* CLOCK_MONOTONIC at receive (0 if unknown) */
 };
+
+/* Now on the clock of stt_rx_pkt.ts_ns (CLOCK_MONOTONIC, ns): for
+ * timeouts measured against received packets. */
+uint64_t stt_io_now_ns(void);
 
 struct stt_underlay;
 
@@ -155,8 +179,10 @@ struct stt_tap;
 struct stt_tap_config {
 	const char *name;   /* requested name ("stt0"); NULL or "" lets the kernel pick */
 	unsigned mtu;	    /* 0 = leave the default (1500) */
-	bool offload;	    /* IFF_VNET_HDR + TUNSETOFFLOAD CSUM|TSO4|TSO6 */
-	unsigned gso_max;   /* cap super-frames (IFLA_GSO_MAX_SIZE), 0 = leave */
+	bool offload;	    /* IFF_VNET_HDR + TUNSETOFFLOAD CSUM|TSO4|TSO6
+			     * (ignored without STT_LINUX_IO) */
+	unsigned gso_max;   /* cap super-frames (IFLA_GSO_MAX_SIZE), 0 = leave
+			     * (ignored without STT_LINUX_IO) */
 	bool up;	    /* bring the link up */
 };
 
