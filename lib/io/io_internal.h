@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 
 #include "stt/io.h"
 
@@ -35,6 +36,17 @@ struct stt_underlay {
 };
 
 /* Backend constructors: fill u->ops and u->priv. Return 0 or -1 (err set). */
+/* A TAP device, whichever backend opened it (tap_linux.c: virtio-net
+ * header offloads; tap_portable.c: none). tap_common.c holds what both
+ * do the same way. */
+struct stt_tap {
+	int fd;
+	char name[IF_NAMESIZE];
+	bool offload; /* virtio_net_hdr on every read and write */
+};
+/* MTU (when non-zero) and IFF_UP (when up) on interface name. 0 or -1. */
+int stt_io_tap_set_link(const char *name, unsigned mtu, bool up, char *err, size_t errlen);
+
 int stt_afpacket_open(struct stt_underlay *u, const struct stt_underlay_config *cfg, char *err,
 		      size_t errlen);
 int stt_pcapio_open(struct stt_underlay *u, const struct stt_underlay_config *cfg, char *err,

@@ -19,46 +19,7 @@
 
 #include "io_internal.h"
 
-struct stt_tap {
-	int fd;
-	char name[IFNAMSIZ];
-	bool offload;
-};
 
-static int set_link(const char *name, unsigned mtu, bool up, char *err, size_t errlen)
-{
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int rc = 0;
-
-	if (fd < 0) {
-		stt_io_err(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (mtu) {
-		ifr.ifr_mtu = (int)mtu;
-		if (ioctl(fd, SIOCSIFMTU, &ifr) < 0) {
-			stt_io_err(err, errlen, "set MTU %u on %s: %s", mtu, name, strerror(errno));
-			rc = -1;
-		}
-	}
-	if (rc == 0 && up) {
-		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
-			stt_io_err(err, errlen, "%s: SIOCGIFFLAGS: %s", name, strerror(errno));
-			rc = -1;
-		} else {
-			ifr.ifr_flags |= IFF_UP;
-			if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
-				stt_io_err(err, errlen, "bring %s up: %s", name, strerror(errno));
-				rc = -1;
-			}
-		}
-	}
-	close(fd);
-	return rc;
-}
 
 /* One RTM_NEWLINK setting a u32 attribute; 0 or -1 (errno from the
  * kernel's answer). */
@@ -150,36 +111,13 @@ struct stt_tap *stt_tap_open(const struct stt_tap_config *cfg, char *err, size_t
 		link_set_u32(ifindex, IFLA_GSO_IPV4_MAX_SIZE, cfg->gso_max);
 #endif
 	}
-	if (set_link(t->name, cfg->mtu, cfg->up, err, errlen) < 0)
+	if (stt_io_tap_set_link(t->name, cfg->mtu, cfg->up, err, errlen) < 0)
 		goto fail;
 	return t;
 fail:
 	close(t->fd);
 	free(t);
 	return NULL;
-}
-
-void stt_tap_close(struct stt_tap *t)
-{
-	if (!t)
-		return;
-	close(t->fd);
-	free(t);
-}
-
-int stt_tap_fd(const struct stt_tap *t)
-{
-	return t->fd;
-}
-
-const char *stt_tap_name(const struct stt_tap *t)
-{
-	return t->name;
-}
-
-bool stt_tap_has_offload(const struct stt_tap *t)
-{
-	return t->offload;
 }
 
 long stt_tap_read(struct stt_tap *t, uint8_t *buf, size_t cap, struct stt_offload *off)

@@ -29,55 +29,6 @@
 #define TAP_SUPPORTED 1
 #endif
 
-struct stt_tap {
-	int fd;
-	char name[IF_NAMESIZE];
-};
-
-#ifdef TAP_SUPPORTED
-/* MTU and IFF_UP through an ordinary datagram socket. */
-static int set_link(const char *name, unsigned mtu, bool up, char *err, size_t errlen)
-{
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	int rc = 0;
-
-	if (fd < 0) {
-		stt_io_err(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-#ifdef SIOCSIFMTU
-	if (mtu) {
-		ifr.ifr_mtu = (int)mtu;
-		if (ioctl(fd, SIOCSIFMTU, &ifr) < 0) {
-			stt_io_err(err, errlen, "set MTU %u on %s: %s", mtu, name, strerror(errno));
-			rc = -1;
-		}
-	}
-#else
-	(void)mtu; /* left to ifconfig(8) */
-#endif
-	if (rc == 0 && up) {
-		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
-			stt_io_err(err, errlen, "%s: SIOCGIFFLAGS: %s", name, strerror(errno));
-			rc = -1;
-		} else {
-			/* read-modify-write keeps the other flags (and, on
-			 * FreeBSD, ifr_flagshigh) as they were */
-			ifr.ifr_flags |= IFF_UP;
-			if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
-				stt_io_err(err, errlen, "bring %s up: %s", name, strerror(errno));
-				rc = -1;
-			}
-		}
-	}
-	close(fd);
-	return rc;
-}
-#endif
-
 #ifdef __linux__
 static int open_dev(struct stt_tap *t, const char *name, char *err, size_t errlen)
 {
@@ -142,7 +93,7 @@ struct stt_tap *stt_tap_open(const struct stt_tap_config *cfg, char *err, size_t
 	/* cfg->offload and cfg->gso_max need the Linux backend: ignored, and
 	 * stt_tap_has_offload() tells the caller so */
 	if (open_dev(t, cfg->name, err, errlen) < 0 ||
-	    set_link(t->name, cfg->mtu, cfg->up, err, errlen) < 0) {
+	    stt_io_tap_set_link(t->name, cfg->mtu, cfg->up, err, errlen) < 0) {
 		if (t->fd >= 0)
 			close(t->fd);
 		free(t);
@@ -154,30 +105,6 @@ struct stt_tap *stt_tap_open(const struct stt_tap_config *cfg, char *err, size_t
 	stt_io_err(err, errlen, "no TAP device support on this system");
 	return NULL;
 #endif
-}
-
-void stt_tap_close(struct stt_tap *t)
-{
-	if (!t)
-		return;
-	close(t->fd);
-	free(t);
-}
-
-int stt_tap_fd(const struct stt_tap *t)
-{
-	return t->fd;
-}
-
-const char *stt_tap_name(const struct stt_tap *t)
-{
-	return t->name;
-}
-
-bool stt_tap_has_offload(const struct stt_tap *t)
-{
-	(void)t;
-	return false;
 }
 
 long stt_tap_read(struct stt_tap *t, uint8_t *buf, size_t cap, struct stt_offload *off)
