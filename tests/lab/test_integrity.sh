@@ -26,35 +26,43 @@ PORT=5301
 recv_py='
 import hashlib, socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); s.settimeout(30)
-c, _ = s.accept(); c.settimeout(30); h = hashlib.sha256(); n = 0
-while True:
-    b = c.recv(1 << 20)
-    if not b: break
-    h.update(b); n += len(b)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); s.settimeout(int(sys.argv[3]))
+c, _ = s.accept(); c.settimeout(int(sys.argv[3])); h = hashlib.sha256(); n = 0
+try:
+    while True:
+        b = c.recv(1 << 20)
+        if not b: break
+        h.update(b); n += len(b)
+except OSError:
+    pass
 print(n, h.hexdigest())
 '
-# send_hash: send BYTES of seeded random data to IB:PORT, print its hash.
+# send_hash: send BYTES of seeded random data to IB:PORT (without an
+# address: only print what that would be), print its size and hash.
 send_py='
 import hashlib, random, socket, sys
 rnd = random.Random(7471); n = int(sys.argv[3]); h = hashlib.sha256()
-c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=int(sys.argv[4])) if sys.argv[1] else None
 while n > 0:
-    b = rnd.randbytes(min(n, 1 << 20)); h.update(b); c.sendall(b); n -= len(b)
-c.shutdown(socket.SHUT_WR); c.recv(1); c.close()
+    b = rnd.randbytes(min(n, 1 << 20)); h.update(b); n -= len(b)
+    if c: c.sendall(b)
+if c: c.shutdown(socket.SHUT_WR); c.recv(1); c.close()
 print(int(sys.argv[3]), h.hexdigest())
 '
+# what arrives when every byte is right
+WANT=$(python3 -c "$send_py" "" 0 $BYTES 0)
 
-# transfer LABEL: one stream A -> B; sets SENT and GOT ("bytes hash")
+# transfer LABEL [TIMEOUT]: one stream A -> B; sets GOT ("bytes hash")
 transfer() {
-	local out="$LAB_DIR/recv-$1.txt" srv
-	ip netns exec "$NSB" python3 -c "$recv_py" $IB $PORT >"$out" 2>&1 &
+	local out="$LAB_DIR/recv-$1.txt" srv t=${2:-30}
+	ip netns exec "$NSB" python3 -c "$recv_py" $IB $PORT "$t" >"$out" 2>&1 &
 	srv=$!
 	sleep 0.5
-	SENT=$(ip netns exec "$NSA" timeout 60 python3 -c "$send_py" $IB $PORT $BYTES 2>&1)
+	ip netns exec "$NSA" timeout $((2 * t)) python3 -c "$send_py" $IB $PORT $BYTES "$t" \
+		>"$LAB_DIR/send-$1.txt" 2>&1
 	wait "$srv"
-	GOT=$(cat "$out")
-	echo "# $1: sent $SENT; received $GOT"
+	GOT=$(tail -n1 "$out")
+	echo "# $1: want $WANT; received $GOT"
 }
 
 setup() { # underlay-tso(on|off) "tunnel options"
@@ -71,8 +79,7 @@ for utso in on off; do
 		label="underlay-tso-$utso${mode:+-no-tso}"
 		setup $utso "$mode"
 		transfer "$label"
-		check "24 MB intact through the tunnel ($label)" \
-			test -n "$SENT" -a "$SENT" = "$GOT"
+		check "24 MB intact through the tunnel ($label)" test "$GOT" = "$WANT"
 	done
 done
 
@@ -91,9 +98,13 @@ table netdev sttlab_corrupt {
 }
 EOF
 then
-	transfer corrupted
-	check "a byte rewritten on the wire changes the hash (the check bites)" \
-		test -n "$SENT" -a -n "$GOT" -a "$SENT" != "$GOT"
+	# through offloading TAPs nobody verifies the inner checksum and the
+	# stream completes with other bytes; through plain TAPs (a build
+	# without the Linux I/O backends) the receiving TCP drops every
+	# rewritten segment and the stream stalls: either way not WANT
+	transfer corrupted 5
+	check "a byte rewritten on the wire changes what arrives (the check bites)" \
+		test "$GOT" != "$WANT"
 	ip netns exec "$NSA" nft delete table netdev sttlab_corrupt 2>/dev/null
 else
 	echo "# no nftables netdev egress hook here ($(head -n1 "$LAB_DIR/nft.err")): control not run"
