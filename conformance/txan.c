@@ -243,10 +243,11 @@ struct cf_txan *cf_txan_new(struct cf_report *r, uint16_t port)
 	struct stt_reasm_config cfg = { .keep_seg_records = true };
 	static const struct stt_reasm_ops ops = { on_deliver, on_drop };
 	t->ra = stt_reasm_new(&cfg, &ops, t);
+	t->conns = stt_tcpconn_new();
 	/* "Recently": within the reassembly timeout a reused ack could still
 	 * meet a held frame at the receiver. */
 	t->tx = stt_txcheck_new(STT_REASM_DEFAULT_TIMEOUT_NS, 65536);
-	if (!t->flows || !t->inc || !t->ra || !t->tx) {
+	if (!t->flows || !t->inc || !t->ra || !t->conns || !t->tx) {
 		cf_txan_free(t);
 		return NULL;
 	}
@@ -261,6 +262,7 @@ void cf_txan_free(struct cf_txan *t)
 		stt_reasm_free(t->ra);
 	if (t->tx)
 		stt_txcheck_free(t->tx);
+	stt_tcpconn_free(t->conns);
 	free(t->flows);
 	free(t->inc);
 	free(t);
@@ -319,6 +321,10 @@ void cf_txan_packet(struct cf_txan *t, int linktype, const uint8_t *pkt, size_t 
 			o.payload_len > 0 && !(o.tcp.flags & (STT_TCP_RST | STT_TCP_SYN));
 	if (o.tcp.dport != t->port && !reversed)
 		return;
+	if (stt_tcpconn_classify(t->conns, &o, pktno, NULL) != STT_TCP_IS_STT) {
+		t->not_stt_on_port++;
+		return;
+	}
 	if (reversed && !t->reversed_seen++)
 		cf_report_violation(t->r, "STT-IMPL-DPORT", "tx.segment-header", false,
 				    "expected destination port %u, got %u (source port %u) (packet %u)",

@@ -5,6 +5,7 @@
 #include "conform.h"
 #include "stt/inner.h"
 #include "stt/reasm.h"
+#include "stt/tcpconn.h"
 #include "stt/wire.h"
 
 enum scope {
@@ -61,9 +62,11 @@ struct cf_txan {
 	struct cf_report *r;
 	uint16_t port;
 	struct stt_reasm *ra;
+	struct stt_tcpconn *conns; /* real TCP connections on the port: not STT */
 	struct stt_txcheck *tx;
 	uint64_t scope_n[SC__COUNT];
 	uint64_t packets, stt_segments, truncated, fragments, malformed, multicast;
+	uint64_t not_stt_on_port; /* TCP control packets and connections */
 	uint64_t diag[STT_CHK__COUNT];
 	const struct stt_outer *cur; /* segment being checked, for OVS deviations */
 	enum stt_check last_chk;

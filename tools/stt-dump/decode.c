@@ -290,12 +290,6 @@ static void on_drop(void *ctx, const struct stt_reasm_drop *dr)
 
 /* TCP control traffic to the STT port (a handshake, a reset): some
  * host's real TCP, not an STT segment. */
-static bool is_plain_tcp(const struct stt_outer *o)
-{
-	return o->payload_wire_len == 0 &&
-	       (o->tcp.flags & (STT_TCP_SYN | STT_TCP_RST | STT_TCP_FIN));
-}
-
 static void write_outer(struct dump *d, const struct stt_cap_pkt *pkt)
 {
 	if (d->w && stt_capw_write(d->w, pkt->data, pkt->caplen, pkt->wirelen, pkt->ts_ns) < 0)
@@ -403,10 +397,22 @@ void dump_packet(struct dump *d, const struct stt_cap_pkt *pkt)
 		return;
 	}
 	write_outer(d, pkt);
-	if (is_plain_tcp(&o)) {
+	uint64_t opened_at = 0;
+	switch (stt_tcpconn_classify(d->conns, &o, pkt->number, &opened_at)) {
+	case STT_TCP_CONTROL:
 		d->cnt.not_stt_on_port++;
 		not_stt(d, &o, "TCP control packet, not STT");
 		return;
+	case STT_TCP_CONNECTION: {
+		char why_conn[80];
+		snprintf(why_conn, sizeof(why_conn), "TCP connection opened at packet %llu, not STT",
+			 (unsigned long long)opened_at);
+		d->cnt.not_stt_on_port++;
+		not_stt(d, &o, why_conn);
+		return;
+	}
+	default:
+		break;
 	}
 	d->cnt.segments++;
 
@@ -472,8 +478,9 @@ int dump_init(struct dump *d, struct dump_opts *o)
 	d->pend = calloc(PEND_N, sizeof(*d->pend));
 	d->pend_done = calloc(PEND_N, sizeof(*d->pend_done));
 	d->reasm = stt_reasm_new(&cfg, &ops, d);
+	d->conns = stt_tcpconn_new();
 	d->tx = stt_txcheck_new(o->timeout_ns ? o->timeout_ns : STT_REASM_DEFAULT_TIMEOUT_NS, 65536);
-	if (!d->side || !d->pend || !d->pend_done || !d->reasm || !d->tx)
+	if (!d->side || !d->pend || !d->pend_done || !d->reasm || !d->conns || !d->tx)
 		return -1;
 	if (o->json && json_init(d) < 0)
 		return -1;
@@ -485,6 +492,7 @@ void dump_free(struct dump *d)
 	if (d->opt && d->opt->json)
 		json_free(d);
 	stt_reasm_free(d->reasm);
+	stt_tcpconn_free(d->conns);
 	stt_txcheck_free(d->tx);
 	free(d->side);
 	free(d->pend);

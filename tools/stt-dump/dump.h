@@ -122,6 +122,7 @@ struct dump {
 	struct dump_opts *opt;
 	struct stt_cap *cap;
 	struct stt_reasm *reasm;
+	struct stt_tcpconn *conns; /* real TCP connections on the port */
 	struct stt_txcheck *tx;
 	struct stt_capw *w, *decap;
 	struct dump_counters cnt;

@@ -308,6 +308,10 @@ static void handle_packet(struct recv *r, const struct stt_cap_pkt *pkt)
 		r->cnt.not_stt++;
 		return;
 	}
+	if (stt_tcpconn_classify(r->conns, &outer, pkt->number, NULL) != STT_TCP_IS_STT) {
+		r->cnt.not_stt++;
+		return;
+	}
 	if (outer.truncated) {
 		r->cnt.truncated++;
 		return;
@@ -411,7 +415,8 @@ int main(int argc, char **argv)
 	rc.keep_seg_records = o.verbose > 0 || o.json; /* seg_off in JSON */
 	struct stt_reasm_ops ops = { frame_deliver, frame_drop };
 	r.reasm = stt_reasm_new(&rc, &ops, &r);
-	if (!r.reasm)
+	r.conns = stt_tcpconn_new();
+	if (!r.reasm || !r.conns)
 		stt_cli_die("cannot set up reassembly (out of memory?)");
 	if (o.verbose) {
 		r.tx = stt_txcheck_new(o.reasm_timeout_ns ? o.reasm_timeout_ns
@@ -521,6 +526,7 @@ int main(int argc, char **argv)
 	if (r.tx)
 		stt_txcheck_free(r.tx);
 	stt_reasm_free(r.reasm);
+	stt_tcpconn_free(r.conns);
 	partials_free(r.partials);
 	free(r.pend);
 	g_cap = NULL;

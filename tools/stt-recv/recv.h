@@ -69,7 +69,8 @@ struct recv_opts {
 
 struct recv_counters {
 	uint64_t packets;	/* read from the source */
-	uint64_t not_stt;	/* not IP/TCP, or not to/from an STT port */
+	uint64_t not_stt;	/* not IP/TCP, not to/from an STT port, or TCP
+				 * control packets and connections on it */
 	uint64_t own;		/* our own transmissions seen by the capture */
 	uint64_t malformed;
 	uint64_t truncated;	/* cut by the snaplen */
@@ -105,6 +106,7 @@ struct recv {
 	struct recv_opts *o;
 	struct stt_cap *cap;
 	struct stt_reasm *reasm;
+	struct stt_tcpconn *conns; /* real TCP connections on the port */
 	struct stt_txcheck *tx;
 	struct stt_capw *decap;
 	struct stt_tap *tap;

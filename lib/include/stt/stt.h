@@ -13,5 +13,6 @@
 #include "stt/inner.h"
 #include "stt/qos.h"
 #include "stt/checks.h"
+#include "stt/tcpconn.h"
 
 #endif
