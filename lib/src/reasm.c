@@ -16,7 +16,9 @@
  *    frames from a flood are cheap to hold and cheap to evict. A frame
  *    goes flat at once when memory is plentiful, or once a quarter of it
  *    is there; it then fills in place and is delivered without a copy
- *    (and, while it only grows from offset 0, without a bitmap);
+ *    (and, while it only grows from offset 0, without a bitmap); a frame
+ *    whose first segment holds all of it takes no storage and is
+ *    delivered straight from the caller's bytes;
  *  - a delivered frame leaves a small entry (a sample of its bytes) until
  *    its timeout, so that late copies of its segments are absorbed as
  *    duplicates instead of starting a frame that can only time out; a
