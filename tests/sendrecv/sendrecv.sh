@@ -10,6 +10,7 @@ case_name=$1
 SEND=$2
 RECV=$3
 DUMP=${4:-}
+CONFORM=${5:-}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sttsr.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 fails=0
@@ -316,6 +317,29 @@ case_errors() {
 
 # stt-recv --json writes stt-dump's frame objects (docs/json-schema.md)
 # and its text lines are stt-dump -tt's frame lines.
+# A real TCP connection on port 7471 (handshake, request): stt-recv takes
+# none of it as STT (stt/tcpconn.h); control: the same packets without the
+# opening SYN are taken as STT segments.
+case_realtcp() {
+	local P st
+	P="$(dirname "$0")/../../pcaps/bad-non-stt-tcp.pcap"
+	st=$(stats "$P")
+	echo "# $st"
+	check "stt-recv: a TCP connection on the STT port is not STT" has "$st" segments 0
+	check "stt-recv: all its packets counted as not_stt" has "$st" not_stt 5
+	"$DUMP" -r "$P" -w "$T/nosyn.pcap" "not tcp[13] & 2 != 0" 2>/dev/null
+	st=$(stats "$T/nosyn.pcap")
+	echo "# without the SYN: $st"
+	check_not "control: without its SYN the connection is read as STT" has "$st" segments 0
+	[ -n "$CONFORM" ] || return 0
+	"$CONFORM" --pcap "$P" --no-color >"$T/c.txt" 2>&1
+	check "stt-conform --pcap: 0 STT segments" \
+		grep -q "5 packets, 0 STT segments" "$T/c.txt"
+	"$CONFORM" --pcap "$T/nosyn.pcap" --no-color >"$T/c.txt" 2>&1
+	check "control: stt-conform reads it as STT without its SYN" \
+		grep -q "2 packets, 2 STT segments" "$T/c.txt"
+}
+
 case_dumpparity() {
 	if [ -z "$DUMP" ]; then
 		echo "no stt-dump given"
