@@ -21,12 +21,6 @@
 #include "stt/outer.h"
 #include "stt/segment.h"
 
-uint64_t cf_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t wall_ns(void)
 {
@@ -91,12 +85,12 @@ static void on_frame(void *ctx, const struct stt_reasm_frame *f, const struct st
  * (seq < 0: the whole time). Returns true if seq was answered. */
 bool cf_wait(struct cf_active *a, int seq, unsigned ms)
 {
-	uint64_t end = cf_now_ns() + (uint64_t)ms * 1000000ull;
+	uint64_t end = stt_io_now_ns() + (uint64_t)ms * 1000000ull;
 	struct stt_rx_pkt pk[16];
 	for (;;) {
 		if (seq >= 0 && a->answered[seq])
 			return true;
-		uint64_t now = cf_now_ns();
+		uint64_t now = stt_io_now_ns();
 		if (now >= end)
 			break;
 		int fd = stt_underlay_fd(a->u);
@@ -435,7 +429,7 @@ int cf_active_run(struct cf_report *r, const struct cf_active_opts *o)
 	}
 	a->r = r;
 	a->o = o;
-	uint64_t started = cf_now_ns();
+	uint64_t started = stt_io_now_ns();
 	a->icmp_id = (uint16_t)(getpid() ^ 0x5354);
 	a->ack = (uint32_t)(wall_ns() & 0xffffff00u);
 	a->next_seq = 1;
@@ -560,7 +554,7 @@ int cf_active_run(struct cf_report *r, const struct cf_active_opts *o)
 		cf_report_stat_num(r, "rx.arp_replies_sent", (double)a->arp_replies_sent);
 	if (a->send_errors)
 		cf_report_note(r, "%llu segments could not be sent", (unsigned long long)a->send_errors);
-	r->duration_s = (double)(cf_now_ns() - started) / 1e9;
+	r->duration_s = (double)(stt_io_now_ns() - started) / 1e9;
 	cf_progress("finished in %.1f s", r->duration_s);
 	rc = 0;
 out:

@@ -7,6 +7,7 @@
 #include "active.h"
 #include "stt/capture.h"
 #include "stt/inner.h"
+#include "stt/io.h" /* stt_io_now_ns */
 #include "stt/segment.h"
 #include "stt/wire.h"
 
@@ -47,7 +48,6 @@ struct cf_active {
 	unsigned flows_answered;
 };
 
-uint64_t cf_now_ns(void);
 bool cf_wait(struct cf_active *a, int seq, unsigned ms);
 int cf_send_raw(struct cf_active *a, const uint8_t *pkt, size_t len);
 /* Record a packet in the case's --keep-pcaps capture. */

@@ -71,10 +71,10 @@ void cf_rx_timeout(struct cf_active *a, const struct cf_case *c)
 			cf_send_seg(a, &p->t, p->frame, (uint16_t)p->len, (uint16_t)(i * MSS), MSS,
 				    false, (unsigned)i);
 	}
-	uint64_t t0 = cf_now_ns();
+	uint64_t t0 = stt_io_now_ns();
 	for (int k = 0; k < 3; k++) {
 		struct cf_probe *p = &held[k];
-		uint64_t due = t0 + (uint64_t)after_s[k] * 1000000000ull, now = cf_now_ns();
+		uint64_t due = t0 + (uint64_t)after_s[k] * 1000000000ull, now = stt_io_now_ns();
 		cf_progress("rx.timeout: completing a frame held %u s", after_s[k]);
 		if (due > now)
 			cf_wait(a, -1, (unsigned)((due - now) / 1000000ull));

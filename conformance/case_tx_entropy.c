@@ -88,8 +88,8 @@ void cf_tx_flow_entropy(struct cf_active *a, const struct cf_case *c)
 		if (i % 16 == 15)
 			cf_wait(a, -1, 1); /* take the answers in as they come */
 	}
-	uint64_t end = cf_now_ns() + (uint64_t)a->o->wait_ms * 1000000ull;
-	while (a->flows_answered < CF_ENTROPY_FLOWS && cf_now_ns() < end)
+	uint64_t end = stt_io_now_ns() + (uint64_t)a->o->wait_ms * 1000000ull;
+	while (a->flows_answered < CF_ENTROPY_FLOWS && stt_io_now_ns() < end)
 		cf_wait(a, -1, 20);
 	cf_report_stat_num(a->r, "tx.entropy_flows_answered", (double)a->flows_answered);
 	if (a->flows_answered < CF_ENTROPY_MIN_FLOWS)

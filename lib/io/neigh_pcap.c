@@ -15,13 +15,6 @@
 #include "io_internal.h"
 #include "stt/neigh.h"
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static bool sa_addr(const struct sockaddr *sa, int family, uint8_t *out)
 {
 	if (!sa || sa->sa_family != (family == 4 ? AF_INET : AF_INET6))
@@ -89,12 +82,16 @@ static pcap_t *open_listener(const char *ifname, int family, char *err, size_t e
 		stt_io_err(err, errlen, "pcap %s: not Ethernet", ifname);
 		goto fail;
 	}
-	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-	    pcap_setfilter(p, &prog) < 0) {
+	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		stt_io_err(err, errlen, "filter '%s': %s", expr, pcap_geterr(p));
 		goto fail;
 	}
+	int set = pcap_setfilter(p, &prog);
 	pcap_freecode(&prog);
+	if (set < 0) {
+		stt_io_err(err, errlen, "filter '%s': %s", expr, pcap_geterr(p));
+		goto fail;
+	}
 	pcap_setdirection(p, PCAP_D_IN);
 	if (pcap_setnonblock(p, 1, ebuf) < 0) {
 		stt_io_err(err, errlen, "pcap %s: %s", ifname, ebuf);
@@ -150,11 +147,11 @@ int stt_io_neigh_probe(const char *ifname, const struct stt_addr *ip, uint8_t ma
 		return -1;
 	}
 	int fd = pcap_get_selectable_fd(p);
-	uint64_t end = now_ms() + timeout_ms;
+	uint64_t end = (stt_io_now_ns() / 1000000u) + timeout_ms;
 	for (;;) {
 		if (pcap_dispatch(p, -1, on_frame, (u_char *)(void *)&w) < 0)
 			break;
-		uint64_t now = now_ms();
+		uint64_t now = (stt_io_now_ns() / 1000000u);
 		if (w.found || now >= end)
 			break;
 		if (fd < 0) {

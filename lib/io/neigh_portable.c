@@ -17,7 +17,6 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "io_internal.h"
 
@@ -37,13 +36,6 @@ struct neigh_entry {
 };
 
 static struct neigh_entry cache[NEIGH_CACHE];
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* The entry for (ifname, ip), or the slot to reuse: a free one, else the
  * oldest. */
@@ -70,7 +62,7 @@ int stt_io_neigh_lookup(const char *ifname, const struct stt_addr *ip, uint8_t m
 {
 	bool hit;
 	struct neigh_entry *e = slot_for(ifname, ip, &hit);
-	uint64_t now = mono_ms();
+	uint64_t now = (stt_io_now_ns() / 1000000u);
 
 	if (hit && e->known && now - e->at_ms < NEIGH_TTL_MS) {
 		memcpy(mac, e->mac, 6);
@@ -93,7 +85,7 @@ int stt_io_neigh_lookup(const char *ifname, const struct stt_addr *ip, uint8_t m
 	snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
 	e->ip = *ip;
 	e->known = rc == 0;
-	e->at_ms = mono_ms();
+	e->at_ms = (stt_io_now_ns() / 1000000u);
 	if (e->known)
 		memcpy(e->mac, mac, 6);
 	return rc;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stt/io.h" /* stt_io_now_ns */
 #include "stt/reasm.h"
 #include "stt/wire.h"
 
@@ -165,6 +166,5 @@ int fz_write_pcap(const char *path, const struct fz_case *c, const bool *keep, b
 int fz_mkdir(const char *dir);
 
 /* ---- time ---- */
-uint64_t fz_now_ns(void);
 
 #endif

@@ -87,7 +87,7 @@ int fz_local(const struct fz_opts *o)
 {
 	struct fz_case c;
 	struct fz_finding f;
-	uint64_t start = fz_now_ns(), next_progress = start + 1000000000ull;
+	uint64_t start = stt_io_now_ns(), next_progress = start + 1000000000ull;
 	uint64_t cases = 0, findings = 0, first = 0, last = UINT64_MAX;
 
 	if (o->one_case) {
@@ -99,7 +99,7 @@ int fz_local(const struct fz_opts *o)
 		if (!o->one_case && o->cases && cases >= o->cases)
 			break;
 		if (!o->one_case && !o->cases && (cases & 15) == 0) {
-			uint64_t now = fz_now_ns();
+			uint64_t now = stt_io_now_ns();
 			if ((double)(now - start) / 1e9 >= o->duration)
 				break;
 			if (now >= next_progress) {
@@ -107,7 +107,7 @@ int fz_local(const struct fz_opts *o)
 				next_progress = now + 1000000000ull;
 			}
 		} else if (o->cases && (cases & 15) == 0 && !o->quiet) {
-			uint64_t now = fz_now_ns();
+			uint64_t now = stt_io_now_ns();
 			if (now >= next_progress) {
 				fz_progress(o, cases, start, now, NULL);
 				next_progress = now + 1000000000ull;

@@ -185,7 +185,7 @@ void fz_probe_pump(struct fz_probe *p)
 			/* also carries flags and TOS, which the probe's
 			 * deliver callback does not look at */
 			struct stt_seg_in s;
-			stt_seg_in_from_outer(&s, &o, fz_now_ns());
+			stt_seg_in_from_outer(&s, &o, stt_io_now_ns());
 			stt_reasm_add(p->reasm, &s);
 		}
 	}
@@ -193,7 +193,7 @@ void fz_probe_pump(struct fz_probe *p)
 
 bool fz_probe_once(struct fz_probe *p, double timeout_s)
 {
-	uint64_t until = fz_now_ns() + (uint64_t)(timeout_s * 1e9);
+	uint64_t until = stt_io_now_ns() + (uint64_t)(timeout_s * 1e9);
 	int fd = stt_underlay_fd(p->cfg.u);
 
 	fz_probe_pump(p);
@@ -203,7 +203,7 @@ bool fz_probe_once(struct fz_probe *p, double timeout_s)
 	p->answered = false;
 	send_echo(p);
 	while (!p->answered) {
-		uint64_t now = fz_now_ns();
+		uint64_t now = stt_io_now_ns();
 		if (now >= until)
 			break;
 		if (fd >= 0) {

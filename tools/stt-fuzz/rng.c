@@ -1,6 +1,5 @@
 /* A PRNG of our own, so that a seed means the same stream on every libc:
  * xoshiro256** (Blackman and Vigna), its state seeded by splitmix64. */
-#include <time.h>
 
 #include "fuzz.h"
 
@@ -71,10 +70,3 @@ uint64_t fz_case_seed(uint64_t run_seed, uint64_t i)
 	return fz_splitmix(&s);
 }
 
-uint64_t fz_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}

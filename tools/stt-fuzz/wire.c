@@ -66,7 +66,7 @@ static void pace(struct wire *w)
 {
 	if (w->o->rate <= 0)
 		return;
-	uint64_t now = fz_now_ns();
+	uint64_t now = stt_io_now_ns();
 	uint64_t gap = (uint64_t)(1e9 / w->o->rate);
 
 	if (w->next_send_ns > now + 1000000ull)
@@ -123,12 +123,12 @@ static bool alive(struct wire *w)
  * supervisor, a wedged one that recovered). */
 static bool recovered(struct wire *w)
 {
-	uint64_t until = fz_now_ns() + (uint64_t)(w->o->recover_wait * 1e9);
+	uint64_t until = stt_io_now_ns() + (uint64_t)(w->o->recover_wait * 1e9);
 
 	do {
 		if (alive(w))
 			return true;
-	} while (fz_now_ns() < until && !stop_flag);
+	} while (stt_io_now_ns() < until && !stop_flag);
 	return false;
 }
 
@@ -393,10 +393,10 @@ int fz_wire(const struct fz_opts *o)
 		goto out;
 	}
 	probes_ok++;
-	w.start = fz_now_ns();
+	w.start = stt_io_now_ns();
 	uint64_t next_progress = w.start + 1000000000ull;
 	for (uint64_t i = 0; !stop_flag; i++) {
-		uint64_t now = fz_now_ns();
+		uint64_t now = stt_io_now_ns();
 		if (o->cases ? cases >= o->cases : (double)(now - w.start) / 1e9 >= o->duration)
 			break;
 		if (now >= next_progress && !o->quiet) {
